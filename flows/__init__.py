@@ -1,0 +1,1 @@
+"""Prefect flows: thin tasks around `pipeline` functions."""

@@ -1,0 +1,1 @@
+"""pydantic models shared by the pipeline, the flows and the review app."""

@@ -1,0 +1,76 @@
+"""One Settings model shared by the CLI, the flows and the review app.
+
+Read from MEDLEGAL_* environment variables, then `medlegal.toml` in the working directory (or the file
+named by MEDLEGAL_CONFIG), then these defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+
+class OcrMode(StrEnum):
+    """How pages choose between their text layer and OCR."""
+
+    AUTO = "auto"
+    FORCE_OCR = "force_ocr"
+    NEVER_OCR = "never_ocr"
+
+
+def _default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+class Settings(BaseSettings):
+    """Every tunable of medlegal, with safe defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="MEDLEGAL_", extra="forbid", toml_file="medlegal.toml")
+
+    # Reading and OCR
+    ocr_mode: OcrMode = OcrMode.AUTO
+    ocr_dpi: int = Field(300, ge=72, le=600)
+    ocr_language: str = "eng"
+    ocr_timeout_s: float = Field(60.0, gt=0)
+    ocr_workers: int = Field(default_factory=_default_workers, ge=1)
+    #: A text layer with fewer characters than this on a page is treated as missing.
+    min_text_chars: int = Field(25, ge=0)
+    #: Share of text-layer words that must look like words for the layer to be trusted.
+    min_text_quality: float = Field(0.6, ge=0, le=1)
+
+    # Limits against hostile input
+    max_file_mb: float = Field(256.0, gt=0)
+    max_pages: int = Field(1000, ge=1)
+    max_page_pixels: int = Field(60_000_000, ge=1)
+
+    # Extraction and review
+    #: Confidence below which a value sends the record to review.
+    review_confidence: float = Field(0.85, ge=0, le=1)
+    #: OCR line confidence (0-100) below which evidence is flagged.
+    low_ocr_line_confidence: float = Field(70.0, ge=0, le=100)
+
+    # Home folder, store and flows
+    home: Path = Path("var")
+    database_url: str | None = None
+    schedule_cron: str = "0 2 * * *"
+    timezone: str = "America/Los_Angeles"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = os.environ.get("MEDLEGAL_CONFIG", "medlegal.toml")
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+
+    def model_post_init(self, context: Any, /) -> None:
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")

@@ -1,0 +1,151 @@
+"""One error tree for medlegal; each class carries its exit code and says what to do.
+
+    MedlegalError                      (exit 1)
+    ├── UsageError                     (exit 2)   bad command-line use
+    ├── ConfigError                    (exit 3)   bad setting or medlegal.toml
+    ├── RulesError                     (exit 4)   a rule file under pipeline/rules/ is invalid
+    ├── DependencyError                (exit 5)   a system tool (tesseract) is missing
+    ├── InputError                                the input file cannot be read
+    │   ├── InputNotFoundError         (exit 10)
+    │   ├── EmptyFileError             (exit 11)
+    │   ├── UnsupportedFileTypeError   (exit 12)  neither PDF nor TIFF/PNG/JPEG
+    │   ├── CorruptFileError           (exit 13)  truncated or damaged PDF/image
+    │   ├── EncryptedPdfError          (exit 14)
+    │   ├── NoPagesError               (exit 15)
+    │   └── LimitExceededError         (exit 16)  file, page count or pixels over a limit
+    ├── OcrError                       (exit 20)  Tesseract failed on a page
+    │   └── OcrTimeoutError            (exit 21)  Tesseract took longer than the per-page limit
+    ├── StoreError                     (exit 30)  database or home folder problem
+    └── EvaluationError                (exit 40)  an evaluation fell below its floor
+
+Third-party exceptions are wrapped where the library is called (`raise CorruptFileError(...) from e`);
+exceptions become exit codes in one place, `pipeline.cli`.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, one per kind of failure."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    CONFIG = 3
+    RULES = 4
+    DEPENDENCY = 5
+    INPUT_NOT_FOUND = 10
+    EMPTY_FILE = 11
+    UNSUPPORTED_TYPE = 12
+    CORRUPT_FILE = 13
+    ENCRYPTED_PDF = 14
+    NO_PAGES = 15
+    LIMIT_EXCEEDED = 16
+    OCR_FAILED = 20
+    OCR_TIMEOUT = 21
+    STORE = 30
+    EVALUATION_FAILED = 40
+
+
+class MedlegalError(Exception):
+    """Base of every error medlegal raises on purpose."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+    #: True when the same call may succeed if retried (flows retry only these).
+    transient: bool = False
+    #: What the user should do, appended to the message.
+    hint: str = ""
+
+    def __init__(self, message: str, *, path: str | Path | None = None, hint: str | None = None) -> None:
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        if hint is not None:
+            self.hint = hint
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        """The single line shown to the user: file name, what went wrong, what to do."""
+        where = f"{self.path.name}: " if self.path is not None else ""
+        tail = f"; {self.hint}" if self.hint else ""
+        return f"{where}{self.message}{tail}"
+
+
+class UsageError(MedlegalError):
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(MedlegalError):
+    exit_code = ExitCode.CONFIG
+    hint = "check the MEDLEGAL_* environment variables and medlegal.toml"
+
+
+class RulesError(MedlegalError):
+    exit_code = ExitCode.RULES
+    hint = "fix the rule file named above"
+
+
+class DependencyError(MedlegalError):
+    exit_code = ExitCode.DEPENDENCY
+    hint = "run `make run` once, or: sudo apt-get install -y tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd"
+
+
+class InputError(MedlegalError):
+    """The input file cannot be read as a report."""
+
+
+class InputNotFoundError(InputError):
+    exit_code = ExitCode.INPUT_NOT_FOUND
+    hint = "check the path"
+
+
+class EmptyFileError(InputError):
+    exit_code = ExitCode.EMPTY_FILE
+    hint = "the file is zero bytes; ask the sender for the report again"
+
+
+class UnsupportedFileTypeError(InputError):
+    exit_code = ExitCode.UNSUPPORTED_TYPE
+    hint = "medlegal reads PDF, TIFF, PNG and JPEG; convert the file to PDF first"
+
+
+class CorruptFileError(InputError):
+    exit_code = ExitCode.CORRUPT_FILE
+    hint = "the file is truncated or damaged; ask the sender for a new copy or re-save it from a viewer"
+
+
+class EncryptedPdfError(InputError):
+    exit_code = ExitCode.ENCRYPTED_PDF
+    hint = "the PDF is password-protected; decrypt it (qpdf --decrypt --password=PW in.pdf out.pdf) and retry"
+
+
+class NoPagesError(InputError):
+    exit_code = ExitCode.NO_PAGES
+    hint = "the document has no pages; ask the sender for the complete report"
+
+
+class LimitExceededError(InputError):
+    exit_code = ExitCode.LIMIT_EXCEEDED
+    hint = "split the file, or raise the limit in medlegal.toml if it is trusted"
+
+
+class OcrError(MedlegalError):
+    exit_code = ExitCode.OCR_FAILED
+    hint = "check that tesseract runs (`tesseract --version`); rescan the page if it is unreadable"
+
+
+class OcrTimeoutError(OcrError):
+    exit_code = ExitCode.OCR_TIMEOUT
+    hint = "the page is too noisy to read in time; rescan it, or raise ocr_timeout_s"
+
+
+class StoreError(MedlegalError):
+    exit_code = ExitCode.STORE
+    transient = True
+    hint = "check MEDLEGAL_HOME and MEDLEGAL_DATABASE_URL"
+
+
+class EvaluationError(MedlegalError):
+    exit_code = ExitCode.EVALUATION_FAILED
