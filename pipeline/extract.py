@@ -1,17 +1,23 @@
-"""extract_record(): from a read Document to a ReportRecord. Placeholder until the rules land."""
+"""extract_record(): from a read Document to the ReportRecord of the contract, with evidence and flags."""
 
 from __future__ import annotations
 
 from spacy.language import Language
 
 from models.document import Document
-from models.record import ReportRecord, Source, SourcePage
+from models.record import Claim, Flag, Report, ReportRecord, Review, Source, SourcePage
 from models.settings import Settings
+from pipeline import conclusions, facts
+from pipeline.link import find_mentions, resolve_combined, resolve_impairments
+from pipeline.rules import RULES_VERSION
+from pipeline.textview import ReportText
+from pipeline.validate import check_record
+
+__all__ = ["RULES_VERSION", "extract_record"]
 
 
-def extract_record(document: Document, nlp: Language, settings: Settings) -> ReportRecord:
-    """The record of `document`; every value carries its evidence."""
-    source = Source(
+def _source(document: Document) -> Source:
+    return Source(
         filename=document.filename,
         sha256=document.sha256,
         media_type=document.media_type,
@@ -22,4 +28,46 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
             for p in document.pages
         ],
     )
-    return ReportRecord(source=source)
+
+
+def extract_record(document: Document, nlp: Language, settings: Settings) -> ReportRecord:
+    """The record of `document`; every value carries its evidence; uncertain values raise flags."""
+    rt = ReportText.build(document, nlp)
+    fields = facts.read_fields(document)
+    ev, ev_conf = facts.evaluator(fields, rt)
+    if ev.name:
+        rt.evaluator_surname = ev.name.split(",")[0].split()[-1]
+    title = facts.title(document)
+    rtype, supplemental, type_conf = facts.report_type(rt, title)
+    exam_date, report_date = facts.exam_and_report_dates(fields, rt)
+    applicant, employer = facts.applicant_and_employer(fields, rt)
+    flags: list[Flag] = []
+
+    mmi, mmi_flags = conclusions.extract_mmi(rt, exam_date, None)
+    flags += mmi_flags
+    mentions = find_mentions(rt)
+    impairments, imp_flags = resolve_impairments(rt, mentions)
+    flags += imp_flags
+    record = ReportRecord(
+        source=_source(document),
+        report=Report(type=rtype, supplemental=supplemental, title=title, report_date=report_date,  # type: ignore[arg-type]
+                      exam_date=exam_date, evaluator=ev),
+        claim=Claim(applicant=applicant, employer=employer, case_numbers=facts.case_numbers(rt),
+                    claim_numbers=facts.claim_numbers(fields), injuries=facts.injuries(fields, rt)),
+        mmi=mmi,
+        impairments=impairments,
+        combined_wpi=resolve_combined(rt, mentions),
+        apportionment=conclusions.extract_apportionment(rt),
+        work_restrictions=conclusions.extract_restrictions(rt),
+        future_medical=conclusions.extract_future_medical(rt),
+        rules_version=RULES_VERSION,
+    )
+    if type_conf < 0.8:
+        flags.append(Flag(code="REPORT_TYPE_UNCERTAIN", field="report.type", message="the report type is not stated "
+                          "in the title or header"))
+    if ev_conf < 0.8:
+        flags.append(Flag(code="EVALUATOR_UNCERTAIN", field="report.evaluator", message="the evaluator's signature "
+                          "block was not found"))
+    flags += check_record(record, settings)
+    status = "ready" if not flags else "needs_review"
+    return record.model_copy(update={"review": Review(status=status, flags=flags)})

@@ -1,15 +1,82 @@
-"""build_nlp(): the spaCy pipeline (blank English plus medlegal's rules). Placeholder until the rules land."""
+"""build_nlp(): spaCy's blank English plus medlegal's rules; no statistical model, nothing downloaded.
+
+Pipeline: `medlegal_sentences` (boundaries at blank lines, so headings, list items and table rows stand
+alone, and at sentence punctuation outside abbreviations) -> `span_ruler` (body parts, laterality, MMI
+cues, report-type cues, specialties, dates, case numbers; patterns from pipeline/rules/) ->
+`medlegal_sections` (heading -> section label) -> `medlegal_context` (negated, hypothetical,
+other-physician modifiers, ConText-style).
+"""
 
 from __future__ import annotations
 
+import re
+
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from models.settings import Settings
+from pipeline import context as _context  # noqa: F401  (registers medlegal_context)
+from pipeline import sections as _sections  # noqa: F401  (registers medlegal_sections)
+from pipeline.rules import load_rules
+
+SPANS_KEY = "ml"
+
+_ABBREVIATIONS = {
+    "dr", "mr", "mrs", "ms", "m.d", "d.o", "d.c", "ph.d", "psy.d", "no", "vs", "e.g", "i.e", "etc", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "st", "inc", "co", "corp", "ltd",
+    "approx", "fig", "sec", "pp", "p", "u.s", "a.m", "p.m", "jr", "sr", "q.m.e", "a.m.e", "lt", "rt", "ave",
+    "cal", "div", "dept", "bldg", "ste", "re", "ref",
+}
+_SENT_END = re.compile(r"^[.!?]+$")
+
+
+@Language.component("medlegal_sentences", assigns=["token.is_sent_start"])
+def medlegal_sentences(doc: Doc) -> Doc:
+    """Sentence starts after blank lines and after ./!/? that does not end an abbreviation or initial."""
+    for i, token in enumerate(doc):
+        if i == 0:
+            token.is_sent_start = True
+            continue
+        prev = doc[i - 1]
+        start = False
+        if prev.is_space and "\n\n" in prev.text:
+            start = True
+        elif _SENT_END.match(prev.text) and i >= 2:
+            before = doc[i - 2].text.lower().rstrip(".")
+            is_abbrev = before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha())
+            starts_upper = token.text[:1].isupper() or token.text[:1].isdigit() or token.text[:1] in "(\"'"
+            start = not is_abbrev and starts_upper and prev.whitespace_ != ""
+        elif prev.text.endswith(".") and len(prev.text) > 1 and prev.whitespace_:
+            # Tokens like "M.D." or "Inc." keep their period; a capitalised next word after a lower-case
+            # word ending in a period is still a new sentence ("... 2023. The").
+            stem = prev.text.lower().rstrip(".")
+            start = (
+                stem not in _ABBREVIATIONS
+                and "." not in stem
+                and token.text[:1].isupper()
+                and not (len(stem) == 1 and stem.isalpha())
+            )
+        token.is_sent_start = start
+    return doc
 
 
 def build_nlp(settings: Settings | None = None) -> Language:
-    """A blank English pipeline with sentence boundaries."""
+    """The medlegal spaCy pipeline: blank English, sentence rules, span rules, sections, context."""
+    rules = load_rules()
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
+    nlp.max_length = 5_000_000
+    nlp.add_pipe("medlegal_sentences")
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": True, "overwrite": False},
+    )
+    patterns: list[dict[str, object]] = []
+    for part in rules.body_parts:
+        for synonym in part.synonyms:
+            patterns.append({"label": "BODY_PART", "pattern": synonym, "id": part.canonical})
+    patterns.extend(p.model_dump() for p in rules.span_patterns)
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    nlp.add_pipe("medlegal_sections")
+    nlp.add_pipe("medlegal_context")
     return nlp

@@ -1,0 +1,372 @@
+"""Who, what and when: report type and title, dates, evaluator, applicant, employer, case numbers, injuries.
+
+Most of these sit in 'Label: value' fields at the top of the report (labels in rules/fields.json); prose
+and the signature block fill what the fields do not.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from models.document import Document
+from models.record import Evaluator, Injury
+from pipeline.dates import DATE_RE, find_dates, parse_date
+from pipeline.textview import ReportText
+
+_CRED = r"(?:M\.?\s?D\.?|D\.?\s?O\.?|D\.?\s?C\.?|Ph\.?\s?D\.?|Psy\.?\s?D\.?|D\.?P\.?M\.?|D\.?D\.?S\.?|O\.?D\.?)"
+_NAME_LINE = re.compile(
+    rf"^(?:(?:/s/|s/|Electronically signed by:?|Signed:?|Signature:?|By:?)\s*)?"
+    rf"((?:Dr\.\s+)?[A-Z][A-Za-z'\-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'\-]+){{1,2}}),?\s+({_CRED}(?:\s*,\s*"
+    rf"(?:F\.?A\.?A\.?O\.?S\.?|Q\.?M\.?E\.?|F\.?A\.?C\.?S\.?|{_CRED}|DABPN|FACP|MPH|M\.?S\.?|M\.?P\.?H\.?))*)\s*"
+    rf"(?:[,|].*)?$"
+)
+
+
+@cache
+def _field_labels() -> list[tuple[str, str]]:
+    data = json.loads(resources.files("pipeline.rules").joinpath("fields.json").read_text(encoding="utf-8"))
+    pairs = [(lab, f["id"]) for f in data["fields"] for lab in f["labels"]]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+@cache
+def _label_regex() -> re.Pattern[str]:
+    alts = "|".join(re.escape(lab).replace(r"\ ", r"\s+") for lab, _ in _field_labels())
+    return re.compile(rf"(?:^|\s{{2,}}|\|\s*|\s)({alts})\s*(?:[:#]|\bno\.?:?|\.:)\s*", re.I)
+
+
+@dataclass
+class Fields:
+    """Values of 'Label: value' fields, by field id, in document order, with their page."""
+
+    values: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    def first(self, key: str) -> str | None:
+        v = self.values.get(key)
+        return v[0][0] if v else None
+
+    def all(self, key: str) -> list[str]:
+        return [x for x, _ in self.values.get(key, [])]
+
+
+def read_fields(document: Document, max_pages: int = 3) -> Fields:
+    """'Label: value' fields from the first pages (all lines, headers included) and from every page's lines."""
+    out = Fields()
+    regex = _label_regex()
+    labels = dict((k.lower(), v) for k, v in _field_labels())
+    for page in document.pages:
+        for line in page.lines:
+            text = line.text.strip()
+            if page.number > max_pages and not re.search(r"date|p&s|permanent|mmi", text, re.I):
+                continue
+            matches = [m for m in regex.finditer(text) if m.start(1) == 0 or text[m.start(1) - 1] in " |"]
+            if not matches or (matches[0].start(1) > 0 and not re.match(r"^\S", text[: matches[0].start(1)].strip()
+                                                                          or "x")):
+                continue
+            for i, m in enumerate(matches):
+                end = matches[i + 1].start(1) if i + 1 < len(matches) else len(text)
+                value = text[m.end() : end].strip(" |;,")
+                key = labels.get(re.sub(r"\s+", " ", m.group(1).lower()))
+                if key is None or not value:
+                    continue
+                if key == "report_date" and m.group(1).lower() == "date" and page.number > 2:
+                    continue
+                out.values.setdefault(key, []).append((value, page.number))
+    return out
+
+
+def _clean_name(value: str) -> str | None:
+    value = re.split(r"\s{2,}|\s\|\s|\bv\.?\s|\bvs\.?\s|\bDOB\b|\bDOI\b|\bSSN\b|\(|\bADJ|\bClaim|\bCase|\bWCAB|\bDate|\bEmployer",
+                     value)[0]
+    value = value.strip(" ,;:.-")
+    if not value or re.search(r"\d", value) or len(value.split()) > 5:
+        return None
+    if "," in value and len(value.split(",")) == 2 and not re.search(_CRED, value):
+        last, first = (p.strip() for p in value.split(","))
+        if first and last and " " not in last:
+            value = f"{first} {last}"
+    if value.isupper():
+        value = " ".join(w.capitalize() if len(w) > 2 or "." not in w else w for w in value.split())
+    return re.sub(r"\s+", " ", value)
+
+
+def applicant_and_employer(fields: Fields, rt: ReportText) -> tuple[str | None, str | None]:
+    """The applicant's and the employer's names."""
+    applicant = None
+    for v in fields.all("applicant"):
+        applicant = _clean_name(v)
+        if applicant:
+            break
+    employer = None
+    for v in fields.all("employer"):
+        e = re.split(r"\s{2,}|\s\|\s|\bClaim\b|\bInsurer\b|\bCarrier\b|\bADJ|\bDOI\b|\bDate\b", v)[0].strip(" ,;:")
+        if e:
+            employer = e
+            break
+    if applicant is None or employer is None:
+        for line in _first_lines(rt.document, 60):
+            m = re.search(r"^(?:RE|Re|IN RE|In re)?\s*:?\s*([A-Z][A-Za-z.'\- ]{3,40}?)\s+(?:v\.|vs\.?|versus)\s+"
+                          r"([A-Z][A-Za-z0-9&.,'\- ]{2,60}?)(?:\s{2,}|\s+ADJ|\s*;|\s*$|,\s*(?:ADJ|Case|Claim))", line)
+            if m:
+                applicant = applicant or _clean_name(m.group(1))
+                employer = employer or m.group(2).strip(" ,;")
+                break
+    if applicant is None:
+        for line in _first_lines(rt.document, 60):
+            m = re.search(r"\b(?:Mr|Ms|Mrs|Miss)\.\s+([A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+)?)", line)
+            if m and len(m.group(1).split()) == 2:
+                applicant = m.group(1)
+                break
+    return applicant, employer
+
+
+def _first_lines(document: Document, n: int) -> list[str]:
+    out: list[str] = []
+    for page in document.pages[:2]:
+        for line in page.lines:
+            out.append(line.text.strip())
+            if len(out) >= n:
+                return out
+    return out
+
+
+def case_numbers(rt: ReportText) -> list[str]:
+    """WCAB case numbers, normalised to ADJ + digits, in order of first appearance."""
+    text = rt.assembled.header_text + "\n" + rt.doc.text
+    seen: list[str] = []
+    for m in re.finditer(r"\bADJ\s?-?(\d{7,8})\b", text, re.I):
+        num = "ADJ" + m.group(1)
+        if num not in seen:
+            seen.append(num)
+    return seen
+
+
+def claim_numbers(fields: Fields) -> list[str]:
+    """Insurer claim numbers as written."""
+    out: list[str] = []
+    for v in fields.all("claim_number"):
+        for part in re.split(r"[;,]|\s{2,}|\band\b", v):
+            tok = part.strip().split(" ")[0].strip(" .;,")
+            if re.search(r"\d", tok) and not tok.upper().startswith("ADJ") and len(tok) >= 4 and tok not in out:
+                out.append(tok)
+    return out
+
+
+def injuries(fields: Fields, rt: ReportText) -> list[Injury]:
+    """Specific injuries (one date) and cumulative trauma periods (start, end)."""
+    out: list[Injury] = []
+
+    def add(inj: Injury) -> None:
+        if inj not in out:
+            out.append(inj)
+
+    sources = list(fields.all("injury"))
+    for s in rt.sentences[:400]:
+        if s.section.label in {"records_review", "prior_injuries", "past_history"}:
+            continue
+        if re.search(r"\bcumulative(?:\s+trauma)?|\bCT\b|date of injury|dates of injury|\bDOI\b", s.text, re.I) and len(
+            s.text) < 400:
+            sources.append(s.text)
+    for src in sources:
+        for inj in _parse_injuries(src):
+            add(inj)
+    # A specific date that equals a CT end date is the same claim written twice.
+    ct_ends = {i.end for i in out if i.type == "cumulative"}
+    return [i for i in out if not (i.type == "specific" and i.start in ct_ends)]
+
+
+_RANGE = re.compile(
+    rf"({DATE_RE.pattern})\s*(?:-|–|—|to|through|thru|until)\s*({DATE_RE.pattern}|(?:the\s+)?present)", re.I
+)
+
+
+def _parse_injuries(text: str) -> list[Injury]:
+    out: list[Injury] = []
+    used: list[tuple[int, int]] = []
+    for m in _RANGE.finditer(text):
+        start = parse_date(m.group(1))
+        end = parse_date(m.group(2)) if "present" not in m.group(2).lower() else None
+        prefix = text[max(0, m.start() - 80) : m.start()]
+        if start and (re.search(r"\bCT\b|cumulative|continuous|repetitive|period", prefix + text[m.end():m.end()+20],
+                                re.I) or _is_injury_field(text)):
+            if not re.search(r"\b(?:TTD|TPD|temporar\w+|off work|disabled|employed|worked)\b", prefix[-40:], re.I):
+                out.append(Injury(type="cumulative", start=start, end=end))
+                used.append((m.start(), m.end()))
+    if not re.search(r"date of injury|dates? of injury|\bDOI\b|injur", text, re.I) and not _is_injury_field(text):
+        return out
+    for m in re.finditer(r"\b(?:cumulative(?:ly)?|CT)\b[^.;]{0,40}?\b(?:through|thru|ending|until|to)\s+(" +
+                         DATE_RE.pattern + ")", text, re.I):
+        if not any(a <= m.start(1) < b for a, b in used):
+            end = parse_date(m.group(1))
+            if end:
+                out.append(Injury(type="cumulative", start=None, end=end))
+                used.append((m.start(1), m.end(1)))
+    for d in find_dates(text):
+        if d.iso is None or any(a <= d.start < b for a, b in used):
+            continue
+        before = text[max(0, d.start - 45) : d.start]
+        if re.search(r"birth|dob|born|exam|evaluat|report|surgery|seen|visit|dated", before, re.I):
+            continue
+        if _is_injury_field(text) or re.search(r"(?:injur\w*|DOI|accident|incident)\W{0,3}(?:on|of|occurred "
+                                               r"on|date\w*)?\W{0,3}(?:on\s+)?$", before, re.I):
+            out.append(Injury(type="specific", start=d.iso, end=None))
+    return out
+
+
+def _is_injury_field(text: str) -> bool:
+    return not re.search(r"[a-z]{3,}\s+[a-z]{3,}\s+[a-z]{3,}\s+[a-z]{3,}", text) or len(text) < 60
+
+
+def report_type(rt: ReportText, title: str | None) -> tuple[str | None, bool, float]:
+    """Report type (QME, AME, PTP, IME, OTHER), supplemental flag and a confidence."""
+    first = "\n".join(_first_lines(rt.document, 40))
+    head = (title or "") + "\n" + first
+    supplemental = bool(re.search(r"\bsupplemental|\bsupplementary|\bML[\s-]?106\b|\baddendum\b|"
+                                  r"\breview of (?:additional |new )?(?:medical )?records\b", head, re.I))
+    checks = [
+        ("AME", r"\bagreed\s+medical\s+(?:evaluat|examin)\w*|\bAME\b"),
+        ("QME", r"\bpanel\s+qualified|\bqualified\s+medical\s+(?:evaluat|examin)\w*|\bP?QME\b"),
+        ("PTP", r"\bPR-?[24]\b|\bprimary\s+treating|\btreating\s+physician|\bprogress\s+report\b|"
+                r"\bpermanent\s+and\s+stationary\s+report\b|\bPTP\b|\bDWC\s+Form\s+PR"),
+        ("IME", r"\bindependent\s+medical\s+(?:evaluat|examin)\w*|\bIME\b"),
+    ]
+    for source, conf in ((title or "", 0.97), (first, 0.9)):
+        for name, pattern in checks:
+            if re.search(pattern, source, re.I):
+                return name, supplemental, conf
+    counts: Counter[str] = Counter()
+    for name, pattern in checks:
+        counts[name] = len(re.findall(pattern, rt.doc.text[:20000], re.I))
+    if counts and counts.most_common(1)[0][1] > 0:
+        return counts.most_common(1)[0][0], supplemental, 0.75
+    return "OTHER", supplemental, 0.5
+
+
+def title(document: Document) -> str | None:
+    """The report's title: the first line on page 1 that names a kind of report or evaluation."""
+    if not document.pages:
+        return None
+    lines = [line for line in document.pages[0].lines if line.role == "body"]
+    for line in lines[:40]:
+        text = line.text.strip()
+        if re.search(r"\b(?:report|evaluation|examination|re-?evaluation|PR-?[24])\b", text, re.I) and len(text) < 120 and (
+            text.isupper() or line.bbox[3] - line.bbox[1] > 13 or re.match(r"^(?:[A-Z][a-z]+|[A-Z&\-]+|of|and|the|on)(?:\s+"
+                                                                          r"(?:[A-Z][a-z\-']+|[A-Z&\-]+|of|and|the|on|'s|PR-\d))+$", text)
+        ):
+            return re.sub(r"\s+", " ", text)
+    return None
+
+
+def exam_and_report_dates(fields: Fields, rt: ReportText) -> tuple[str | None, str | None]:
+    """The date of the examination and the date of the report."""
+    exam = _first_date(fields.all("exam_date"))
+    report = _first_date(fields.all("report_date"))
+    if exam is None:
+        for s in rt.sentences[:300]:
+            m = re.search(r"\b(?:I|we|the undersigned)\s+(?:personally\s+)?(?:examined|evaluated|saw|interviewed|re-?evaluated|"
+                          r"re-?examined)\b[^.]{0,80}?\bon\s+(" + DATE_RE.pattern + ")", s.text, re.I) or re.search(
+                r"\b(?:examination|evaluation|exam)\s+(?:was\s+)?(?:performed|conducted|took place|completed|held)\s+"
+                r"(?:\w+\s+){0,4}?on\s+(" + DATE_RE.pattern + ")", s.text, re.I) or re.search(
+                r"\b(?:seen|examined|evaluated)\s+(?:\w+\s+){0,5}?(?:in my office|at my office|in this office)?\s*on\s+(" +
+                DATE_RE.pattern + ")", s.text, re.I)
+            if m and s.own and "OTHER_PHYSICIAN" not in rt.context(s, s.start, s.end):
+                exam = parse_date(m.group(1))
+                if exam:
+                    break
+    if report is None and rt.document.pages:
+        for line in rt.document.pages[0].lines[:25]:
+            text = line.text.strip()
+            ds = find_dates(text)
+            if ds and ds[0].iso and len(text) <= len(text[ds[0].start:ds[0].end]) + 12 and not re.search(
+                r"birth|dob|injury|doi|exam|evaluat", text, re.I
+            ):
+                report = ds[0].iso
+                break
+    if report is None:
+        for s in reversed(rt.sentences[-60:]):
+            m = re.search(r"\b(?:executed|signed|dated)\b[^.]{0,60}?\bon\s+(?:this\s+)?(" + DATE_RE.pattern + ")", s.text, re.I)
+            if m:
+                report = parse_date(m.group(1))
+                if report:
+                    break
+    return exam, report
+
+
+def _first_date(values: list[str]) -> str | None:
+    for v in values:
+        ds = [d for d in find_dates(v) if d.iso]
+        if ds:
+            return ds[0].iso
+    return None
+
+
+def evaluator(fields: Fields, rt: ReportText) -> tuple[Evaluator, float]:
+    """The report's author and specialty, from the signature block, letterhead or fields."""
+    lines: list[tuple[int, int, str]] = []
+    for page in rt.document.pages:
+        for i, line in enumerate(page.lines):
+            lines.append((page.number, i, line.text.strip()))
+    candidates: Counter[str] = Counter()
+    last_pos: dict[str, int] = {}
+    sign_zone = False
+    for idx, (page_no, _, text) in enumerate(lines):
+        if re.search(r"sincerely|respectfully|penalty of perjury|signature|/s/|electronically signed|executed", text, re.I):
+            sign_zone = True
+        m = _NAME_LINE.match(text)
+        if m:
+            name = re.sub(r"^Dr\.\s+", "", m.group(1)).strip()
+            cred = re.sub(r"\s+", "", m.group(2).split(",")[0])
+            full = f"{name}, {cred}"
+            weight = 3 if sign_zone else (2 if page_no == 1 else 1)
+            candidates[full] += weight
+            last_pos[full] = idx
+    for v in fields.all("evaluator"):
+        m = re.match(rf"((?:Dr\.\s+)?[A-Z][A-Za-z'\-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'\-]+){{1,2}}),?\s+({_CRED})", v)
+        if m:
+            person = re.sub(r"^Dr\.\s+", "", m.group(1))
+            cred = re.sub(r"\s+", "", m.group(2))
+            full = f"{person}, {cred}"
+            candidates[full] += 3
+    name = None
+    conf = 0.0
+    if candidates:
+        name = max(candidates, key=lambda k: (candidates[k], last_pos.get(k, 0)))
+        conf = 0.95 if candidates[name] >= 3 else 0.8
+    specialty = None
+    for v in fields.all("specialty"):
+        specialty = _specialty_in(v) or v.strip()
+        break
+    if specialty is None:
+        name_idx = [i for i, (_, _, t) in enumerate(lines) if name and name.split(",")[0] in t]
+        zones = [lines[max(0, i - 2) : i + 5] for i in name_idx] + [lines[:15]]
+        for zone in zones:
+            for _, _, t in zone:
+                sp = _specialty_in(t)
+                if sp:
+                    specialty = sp
+                    break
+            if specialty:
+                break
+    return Evaluator(name=name, specialty=specialty), conf
+
+
+def _specialty_in(text: str) -> str | None:
+    from pipeline.rules import load_rules
+
+    low = text.lower()
+    best: tuple[int, str] | None = None
+    for p in load_rules().span_patterns:
+        if p.label != "SPECIALTY" or not isinstance(p.pattern, list):
+            continue
+        phrase = " ".join(str(t.get("LOWER", "")) for t in p.pattern).replace(" & ", " & ")
+        i = low.find(phrase)
+        if i >= 0 and re.match(r"\W|$", low[i + len(phrase) : i + len(phrase) + 1] or " ") and (
+            best is None or i < best[0]
+        ):
+            best = (i, p.id)
+    return best[1] if best else None

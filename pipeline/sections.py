@@ -1,0 +1,82 @@
+"""The sectioniser: headings (own line, or an inline "Heading:" prefix) mapped to section labels.
+
+A heading that matches no rule (e.g. "LUMBAR SPINE" inside the rating section) keeps the current section
+and becomes its sub-heading, which the linker uses to find a value's body part.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.assemble import is_heading
+from pipeline.rules import load_rules
+
+_NUMBERING = re.compile(r"^\s*(?:[IVXivx]{1,5}|\d{1,2}|[A-Ha-h])[.)]\s+|^\s*\d{1,2}\.\d{1,2}\.?\s+")
+_INLINE = re.compile(r"^([A-Z][A-Za-z0-9 /&()'\-]{2,60}?)\s*:\s+\S")
+
+
+@dataclass(frozen=True)
+class SectionMark:
+    """From `start` (a char offset) on, text belongs to `label`; `heading` is the latest heading text."""
+
+    start: int
+    label: str
+    heading: str
+    is_subheading: bool
+
+
+def label_heading(text: str) -> str | None:
+    """The section label of a heading text, or None when no rule matches it."""
+    clean = _NUMBERING.sub("", text).strip().rstrip(":").strip()
+    clean = re.sub(r"\s+", " ", clean)
+    for rule, regex in load_rules().section_regexes:
+        if regex.search(clean):
+            return rule.label
+    return None
+
+
+if not Doc.has_extension("sections"):
+    Doc.set_extension("sections", default=None)
+
+
+@Language.component("medlegal_sections", assigns=["doc._.sections"])
+def medlegal_sections(doc: Doc) -> Doc:
+    """Mark where each section starts; every sentence then has a section label and a sub-heading."""
+    marks: list[SectionMark] = [SectionMark(0, "introduction", "", False)]
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if not text:
+            continue
+        current = marks[-1]
+        if is_heading(text):
+            label = label_heading(text)
+            if label:
+                marks.append(SectionMark(sent.start_char, label, text, False))
+            else:
+                marks.append(SectionMark(sent.start_char, current.label, text, True))
+            continue
+        inline = _INLINE.match(text)
+        if inline:
+            label = label_heading(inline.group(1))
+            if label:
+                marks.append(SectionMark(sent.start_char, label, inline.group(1), False))
+    doc._.sections = marks
+    return doc
+
+
+def section_at(doc: Doc, char: int) -> SectionMark:
+    """The section mark in force at char offset `char`."""
+    marks: list[SectionMark] = doc._.sections
+    starts = [m.start for m in marks]
+    return marks[max(0, bisect.bisect_right(starts, char) - 1)]
+
+
+def is_own_section(label: str) -> bool:
+    """True when statements in this section are the evaluator's own conclusions."""
+    labels = load_rules().sections.labels
+    return labels[label].own if label in labels else True
