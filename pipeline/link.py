@@ -141,7 +141,7 @@ def _link(rt: ReportText, m: Mention, unit_end: int) -> None:
     """Fill m.body_part and m.laterality from the sentence, its heading and the paragraph before."""
     s = m.sentence
     text = s.text
-    spans = [sp for sp in _body_spans(rt, s) if sp.id_ != "pain"]
+    spans = [sp for sp in _body_spans(rt, s) if sp.id_ != "pain" and not _is_unit_phrase(text, sp, s.start)]
     local = [(sp.start_char - s.start, sp.end_char - s.start, sp) for sp in spans]
     # 1. "8% WPI for the left knee": the phrase right after the unit.
     tail = text[unit_end : unit_end + 45]
@@ -190,6 +190,16 @@ def _link(rt: ReportText, m: Mention, unit_end: int) -> None:
             return
         if prev.block_start and back >= 1 and s.block_start:
             break
+
+
+def _is_unit_phrase(text: str, span: Span, offset: int) -> bool:
+    """'10% upper extremity impairment': the extremity names the unit, not the body part rated."""
+    if span.id_ not in {"upper extremity", "lower extremity"}:
+        return False
+    before = text[max(0, span.start_char - offset - 14) : span.start_char - offset]
+    after = text[span.end_char - offset : span.end_char - offset + 14]
+    return bool(re.search(r"(?:\d\s*(?:%|percent)|of (?:the )?(?:right |left )?)\s*$", before, re.I)
+                or re.match(r"\s*(?:impairment|rating|\(?[UL]EI\)?)", after, re.I))
 
 
 def _side_in_heading(s: Sentence) -> str | None:
