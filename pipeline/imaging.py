@@ -1,0 +1,139 @@
+"""Image clean-up before OCR: rotation, deskew, noise removal and binarisation (numpy + OpenCV).
+
+Every function takes and returns a greyscale `uint8` array (0 black, 255 white), never a PIL image, so
+the OCR workers do not share Pillow state and OpenCV can release the GIL.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+Gray = npt.NDArray[np.uint8]
+#: A 2x3 affine matrix as returned by cv2.getRotationMatrix2D.
+Affine = npt.NDArray[np.float64]
+
+#: Scans are fed at most a few degrees crooked; larger angles are OSD's job (multiples of 90).
+MAX_SKEW_DEG = 5.0
+#: Width of the thumbnail the skew is measured on; enough to resolve text lines, cheap to rotate.
+_SKEW_THUMB_WIDTH = 800
+
+
+def rotate_upright(gray: Gray, clockwise_deg: int) -> Gray:
+    """The image turned clockwise by a multiple of 90 degrees (exact, no resampling)."""
+    k = (clockwise_deg // 90) % 4
+    if k == 0:
+        return gray
+    return np.ascontiguousarray(np.rot90(gray, k=-k))
+
+
+def _ink_mask(gray: Gray) -> Gray:
+    """Otsu-thresholded ink (255) on background (0)."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return ink
+
+
+def _profile_score(ink: Gray, angle: float) -> float:
+    h, w = ink.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    rotated = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+    rows = rotated.sum(axis=1, dtype=np.float64)
+    # Text lines aligned with the rows give sharp peaks and gaps: a large sum of squared steps.
+    return float(np.square(np.diff(rows)).sum())
+
+
+def estimate_skew(gray: Gray, max_deg: float = MAX_SKEW_DEG) -> float:
+    """The counter-clockwise angle (degrees) that makes the text lines horizontal, by projection profile."""
+    h, w = gray.shape
+    factor = min(1.0, _SKEW_THUMB_WIDTH / w)
+    thumb = cv2.resize(gray, (max(1, int(w * factor)), max(1, int(h * factor))), interpolation=cv2.INTER_AREA)
+    ink = _ink_mask(thumb)
+    if cv2.countNonZero(ink) < 0.001 * ink.size:
+        return 0.0
+    coarse = np.arange(-max_deg, max_deg + 1e-9, 0.5)
+    best = max(coarse, key=lambda a: _profile_score(ink, float(a)))
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)
+    angle = float(max(fine, key=lambda a: _profile_score(ink, float(a))))
+    return round(angle, 2)
+
+
+def deskew(gray: Gray, angle: float) -> tuple[Gray, Affine]:
+    """The image rotated by `angle` about its centre (same size, white fill) and the matrix used."""
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    if abs(angle) < 0.05:
+        return gray, m
+    out = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    return out, m
+
+
+def clean(gray: Gray) -> Gray:
+    """A 3x3 median against speckle noise, then a global Otsu threshold (black text on white)."""
+    smooth = cv2.medianBlur(gray, 3)
+    _, binary = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return binary
+
+
+def ink_window(gray: Gray, size: int) -> Gray:
+    """A square crop of about `size` pixels centred on the ink, for a fast orientation check."""
+    h, w = gray.shape
+    if h <= size and w <= size:
+        return gray
+    factor = min(1.0, 400 / max(h, w))
+    thumb = cv2.resize(gray, (max(1, int(w * factor)), max(1, int(h * factor))), interpolation=cv2.INTER_AREA)
+    moments = cv2.moments(_ink_mask(thumb), binaryImage=True)
+    if moments["m00"] == 0:
+        cx, cy = w / 2, h / 2
+    else:
+        cx, cy = moments["m10"] / moments["m00"] / factor, moments["m01"] / moments["m00"] / factor
+    half_w, half_h = min(size, w) // 2, min(size, h) // 2
+    x0 = int(min(max(cx - half_w, 0), w - 2 * half_w))
+    y0 = int(min(max(cy - half_h, 0), h - 2 * half_h))
+    return np.ascontiguousarray(gray[y0 : y0 + 2 * half_h, x0 : x0 + 2 * half_w])
+
+
+def normalise_dpi(gray: Gray, xdpi: float, ydpi: float, target_dpi: float) -> tuple[Gray, float]:
+    """The image with square pixels near `target_dpi`; returns it and its new dpi.
+
+    Fax TIFFs come at 204x196 (or 204x98) dpi and Tesseract reads small text better at about 300 dpi, so
+    coarse images are enlarged; 600-dpi scans are reduced, which halves OCR time at no cost in accuracy.
+    """
+    dpi = max(xdpi, ydpi)
+    if dpi < 0.9 * target_dpi or dpi > 1.5 * target_dpi:
+        dpi = target_dpi
+    fx, fy = dpi / xdpi, dpi / ydpi
+    if abs(fx - 1) < 0.01 and abs(fy - 1) < 0.01:
+        return gray, xdpi
+    h, w = gray.shape
+    shrink = fx < 1 and fy < 1
+    out = cv2.resize(
+        gray, (round(w * fx), round(h * fy)), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC
+    )
+    return out, dpi
+
+
+def encode_png(gray: Gray) -> bytes:
+    """Fast, lossless PNG bytes of the image (for Tesseract's stdin)."""
+    ok, buf = cv2.imencode(".png", gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not ok:
+        raise ValueError("could not encode the page image as PNG")
+    return buf.tobytes()
+
+
+def invert(matrix: Affine) -> Affine:
+    """The inverse of a 2x3 affine matrix."""
+    return cv2.invertAffineTransform(matrix).astype(np.float64)
+
+
+def map_box(box: tuple[float, float, float, float], inverse: Affine) -> tuple[float, float, float, float]:
+    """The axis-aligned box around `box`'s corners moved by the affine `inverse` (pixels to pixels)."""
+    x0, y0, x1, y1 = box
+    corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64)
+    moved = corners @ inverse.T
+    return (
+        float(moved[:, 0].min()),
+        float(moved[:, 1].min()),
+        float(moved[:, 0].max()),
+        float(moved[:, 1].max()),
+    )
