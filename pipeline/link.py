@@ -354,6 +354,10 @@ def find_mentions(rt: ReportText) -> list[Mention]:
 def _is_combined(text: str, start: int, i: int, last: int, cue: re.Pattern[str]) -> bool:
     window = text[max(0, start - 70) : start]
     after = text[start : start + 60]
+    cue_hits = list(re.finditer(r"\b(?:combin\w*|total\w*|overall)\b", window, re.I))
+    if cue_hits and re.search(r"\d\s*(?:%|percent)", window[cue_hits[-1].end() :], re.I):
+        # "total 5% UE = 3% WPI": the total is of another unit.
+        return False
     if re.search(r"\b(?:combin\w*|total\w*|overall|final whole person|aggregate|global|in sum|sum of|add(?:ed|ing)?\s+"
                  r"(?:together|up|to)|grand total|cumulative)\b[^.;]*$", window, re.I):
         if i == last or re.search(r"(?:combined|total|overall)\s*$", window, re.I) or re.search(

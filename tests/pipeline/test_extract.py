@@ -128,3 +128,62 @@ def test_combined_wpi_mismatch_is_flagged(nlp: Language) -> None:
                      "These combine to 16% WPI using the Combined Values Chart.")
     assert record.combined_wpi.value == 16
     assert "COMBINED_WPI_MISMATCH" in {f.code for f in record.review.flags}
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "date"),
+    [
+        ("MAXIMUM MEDICAL IMPROVEMENT\n\nYes. The examinee has reached MMI. The date of MMI is 03/01/2023.",
+         "reached", "2023-03-01"),
+        ("P&S STATUS\n\nThe applicant is considered to have reached permanent and stationary status on 2/14/2023.",
+         "reached", "2023-02-14"),
+        ("It is my opinion that Ms. Lee is at maximum medical improvement. MMI date: January 5, 2023.", "reached",
+         "2023-01-05"),
+        ("The applicant is currently temporarily totally disabled. She is not at maximal medical improvement.",
+         "not_reached", None),
+        ("Given the pending surgical consultation, a determination of MMI would be premature.", "not_reached", None),
+        ("I find the applicant permanent and stationary effective the date of today's examination.", "reached",
+         "2023-03-15"),
+        ("The patient has plateaued and has reached MMI status as of 1/20/2023.", "reached", "2023-01-20"),
+        ("The applicant's orthopedic condition became permanent and stationary on or about 12/01/2022.", "reached",
+         "2022-12-01"),
+        ("The applicant has not yet reached MMI and should return in 6 weeks.", "not_reached", None),
+        ("Work status: temporarily totally disabled until next visit. P&S: No.", "not_reached", None),
+        ("She was found to be permanent and stationary by her treating physician, Dr. Patel, on 10/10/2022. In my "
+         "opinion she reached MMI on 11/15/2022.", "reached", "2022-11-15"),
+        ("The prior QME found MMI on 05/05/2021.", "not_stated", None),
+        ("It is medically probable that the applicant will be at MMI within three months following surgery.",
+         "not_reached", None),
+    ],
+)
+def test_extract_mmi_other_phrasings(nlp: Language, body: str, status: str, date: str | None) -> None:
+    record = _record(nlp, body)
+    assert (record.mmi.status, record.mmi.date) == (status, date)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("IMPAIRMENT\n\nCervical Spine\n\nThe applicant falls within DRE Cervical Category II. I place him at 7% "
+         "whole person impairment.", {("cervical spine", None, 7)}),
+        ("Right Shoulder: Flexion loss 3% UE, abduction loss 2% UE, total 5% UE = 3% WPI.", {("shoulder", "right", 3)}),
+        ("Psychiatric: GAF 60 = 12% WPI.", {("psyche", None, 12)}),
+        ("The impairment for the lumbosacral spine is 5% of the whole person.", {("lumbar spine", None, 5)}),
+        ("I assign 10 WPI for the left hip.", {("hip", "left", 10)}),
+        ("Left Knee: Using the diagnosis-based estimate for partial meniscectomy (Table 17-33), 1% WPI.",
+         {("knee", "left", 1)}),
+        ("He qualifies for an additional 1% WPI for pain under Chapter 18.", {("pain", None, 1)}),
+        ("The thoracic spine is assigned 0% WPI (DRE Category I).", {("thoracic spine", None, 0)}),
+        ("The applicant's headaches warrant 3% whole person impairment.", {("head", None, 3)}),
+        ("With respect to GERD, she falls in Class 1, 0-9% WPI; I rate her at 5% WPI.", {("gastrointestinal", None, 5)}),
+        ("Right wrist 6% WPI, left wrist 4% WPI.", {("wrist", "right", 6), ("wrist", "left", 4)}),
+        ("The lumbar spine DRE method yields 13% WPI, while the ROM method yields 11% WPI. I find the DRE method "
+         "more appropriate and assign 13% WPI.", {("lumbar spine", None, 13)}),
+        ("Per the PTP, 10% WPI was assigned for the knee.", set()),
+        ("Her permanent disability, after adjustment for age and occupation, is 23%.", set()),
+        ("The applicant has 25% loss of range of motion of the right shoulder.", set()),
+    ],
+)
+def test_extract_wpi_other_phrasings(nlp: Language, body: str, expected: set[tuple[str, str | None, int]]) -> None:
+    record = _record(nlp, body)
+    assert {(i.body_part, i.laterality, i.wpi) for i in record.impairments} == expected
