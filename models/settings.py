@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -64,6 +64,21 @@ class Settings(BaseSettings):
     def settings_customise_sources(
         cls,
         settings_cls: type[BaseSettings],
+    #: Inbox files modified less than this many seconds ago are re-checked before they are claimed.
+    inbox_settle_s: float = Field(2.0, ge=0)
+    #: Wall-clock limit for one document; past it the document is quarantined and the batch goes on.
+    document_timeout_s: float = Field(900.0, gt=0)
+    #: Retries of a document after a transient error (MedlegalError.transient), never after others.
+    task_retries: int = Field(2, ge=0)
+    task_retry_delay_s: float = Field(5.0, ge=0)
+    #: How the flows fan out documents: a thread pool, or Dask (local cluster or `dask_address`).
+    task_runner: Literal["threads", "dask"] = "threads"
+    #: Documents processed at once (threads, or local Dask workers).
+    batch_workers: int = Field(2, ge=1)
+    #: Address of an existing Dask scheduler (tcp://host:8786); implies task_runner="dask".
+    dask_address: str | None = None
+    #: A claim owned by another host is taken over after this many seconds without its run finishing.
+    stale_claim_s: float = Field(6 * 3600.0, gt=0)
         init_settings: PydanticBaseSettingsSource,
         env_settings: PydanticBaseSettingsSource,
         dotenv_settings: PydanticBaseSettingsSource,

@@ -79,9 +79,143 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+# --- batches: run-inbox, process, serve, run-demo (flows/, pipeline/batch.py) ------------------------------
+
+
+def _add_batch_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--home", type=Path, help="home folder (default: MEDLEGAL_HOME or ./var)")
+    p.add_argument("--jobs", type=int, help="documents processed at once (default: batch_workers, 2)")
+    p.add_argument("--dask", action="store_true", help="fan out on a local Dask cluster instead of threads")
+    p.add_argument("--dask-address", help="fan out on an existing Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _batch_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Settings for the batch commands, exported to the environment so flow runs see the same."""
+    import os
+
+    from flows.env import configure_prefect
+    from pipeline.settings import load_settings
+
+    exported = {
+        "MEDLEGAL_HOME": str(args.home) if args.home else None,
+        "MEDLEGAL_BATCH_WORKERS": str(args.jobs) if args.jobs else None,
+        "MEDLEGAL_TASK_RUNNER": "dask" if args.dask or args.dask_address else None,
+        "MEDLEGAL_DASK_ADDRESS": args.dask_address,
+    }
+    for key, value in exported.items():
+        if value is not None:
+            os.environ[key] = value
+    settings = load_settings()
+    os.umask(0o077)  # outputs, the store and Prefect's state hold medical records: owner only
+    configure_prefect(settings)
+    return settings
+
+
+def _add_run_inbox(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run-inbox", help="run one nightly batch over the inbox now (Prefect flow)")
+    _add_batch_options(p)
+    p.add_argument("--reprocess", action="store_true", help="process again content already recorded")
+    p.set_defaults(handler=_cmd_run_inbox)
+
+
+def _cmd_run_inbox(args: argparse.Namespace) -> int:
+    settings = _batch_settings(args)
+    from flows.inbox import nightly_inbox
+    from flows.tasks import build_task_runner
+    from pipeline.batch import summary_text
+
+    summary = nightly_inbox.with_options(task_runner=build_task_runner(settings))(
+        home=str(settings.home), reprocess=args.reprocess, progress=not args.no_progress
+    )
+    sys.stdout.write(summary_text(summary) + "\n")
+    return ExitCode.OK
+
+
+def _add_process(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("process", help="process reports now (copies them; prints where the records are)")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    _add_batch_options(p)
+    p.add_argument("--reprocess", action="store_true", help="process again content already recorded")
+    p.set_defaults(handler=_cmd_process)
+
+
+def _cmd_process(args: argparse.Namespace) -> int:
+    from pipeline.errors import InputNotFoundError
+
+    for f in args.files:
+        if not f.is_file():
+            raise InputNotFoundError("no such file", path=f)
+    settings = _batch_settings(args)
+    from flows.on_demand import process_report
+    from flows.tasks import build_task_runner
+    from pipeline.batch import summary_text
+
+    summary = process_report.with_options(task_runner=build_task_runner(settings))(
+        files=[str(f.resolve()) for f in args.files],
+        home=str(settings.home),
+        reprocess=args.reprocess,
+        progress=not args.no_progress,
+    )
+    for o in summary.outcomes:
+        where = o.record_path if o.record_path else f"quarantined as {o.stored_as}"
+        sys.stdout.write(f"{o.filename}\t{o.status}\t{where}\n")
+    sys.stdout.write(summary_text(summary) + "\n")
+    failures = summary.failures
+    return failures[0].error.exit_code if failures and failures[0].error else ExitCode.OK
+
+
+def _add_serve(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="serve the nightly batch on its cron schedule (Prefect deployment)")
+    _add_batch_options(p)
+    p.add_argument("--cron", help="cron schedule (default: schedule_cron, '0 2 * * *')")
+    p.set_defaults(handler=_cmd_serve)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    if args.cron:
+        os.environ["MEDLEGAL_SCHEDULE_CRON"] = args.cron
+    settings = _batch_settings(args)
+    from flows.deploy import serve_nightly
+
+    serve_nightly(settings)
+    return ExitCode.OK
+
+
+def _add_run_demo(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run-demo", help="copy the sample reports into a fresh home's inbox and run one batch")
+    _add_batch_options(p)
+    p.add_argument("--count", type=int, default=12, help="sample reports to generate (default 12)")
+    p.set_defaults(handler=_cmd_run_demo)
+
+
+def _cmd_run_demo(args: argparse.Namespace) -> int:
+    from flows.demo import prepare_demo_home
+
+    home = args.home or Path("var")
+    moved, copied = prepare_demo_home(home, args.count)
+    if moved is not None:
+        sys.stderr.write(f"medlegal: {home} was not empty; kept it as {moved}\n")
+    sys.stderr.write(
+        f"medlegal: copied {copied} sample report(s) into {home / 'inbox'}; running the nightly batch once\n"
+    )
+    args.home = home
+    args.reprocess = False
+    return _cmd_run_inbox(args)
+
+
 # --- main -------------------------------------------------------------------------------------------------
 
-_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_read, _add_extract]
+_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_read,
+    _add_extract,
+    _add_run_inbox,
+    _add_process,
+    _add_serve,
+    _add_run_demo,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,121 @@
+"""The one Prefect task (one per document) and the fan-out shared by the flows; task runners."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Any
+
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.futures import PrefectFuture, as_completed
+from prefect.states import State
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+
+from models.settings import Settings
+from pipeline.batch import (
+    Batch,
+    BatchSummary,
+    DocumentOutcome,
+    Progress,
+    close_batch,
+    fail_claim,
+    process_claim,
+    summary_markdown,
+)
+from pipeline.errors import MedlegalError
+from pipeline.home import Claim
+
+log = logging.getLogger(__name__)
+
+
+def _only_transient(task: Any, task_run: TaskRun, state: State) -> bool:
+    """Retry a document only when it failed with a transient MedlegalError (database busy, …)."""
+    try:
+        state.result()
+    except MedlegalError as e:
+        return e.transient
+    except Exception:
+        return False
+    return False
+
+
+@task(
+    name="process-document",
+    cache_policy=NO_CACHE,
+    retry_condition_fn=_only_transient,
+    task_run_name="{claim.name}",
+)
+def process_document(claim: Claim, ctx: Any) -> DocumentOutcome:
+    """Process one claimed file to its end (archived or quarantined)."""
+    return process_claim(claim, ctx)
+
+
+def fan_out(batch: Batch, *, progress: bool = True) -> list[DocumentOutcome]:
+    """Submit one task per claimed file and collect every outcome; a failed task quarantines its file."""
+    settings = batch.context.settings
+    doc_task = process_document.with_options(
+        retries=settings.task_retries, retry_delay_seconds=settings.task_retry_delay_s
+    )
+    futures: dict[PrefectFuture[DocumentOutcome], Claim] = {
+        doc_task.submit(claim, batch.context): claim for claim in batch.claims
+    }
+    bar = Progress(len(futures), enabled=progress and sys.stderr.isatty(), bar=True)
+    outcomes: list[DocumentOutcome] = []
+    try:
+        for future in as_completed(list(futures)):
+            claim = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as e:  # retries exhausted, or the worker died: quarantine, go on
+                outcome = fail_claim(claim, batch.context, e)
+            outcomes.append(outcome)
+            bar.advance(outcome)
+    finally:
+        bar.close()
+    return outcomes
+
+
+def finish(batch: Batch, outcomes: list[DocumentOutcome]) -> BatchSummary:
+    """Close the batch and publish its markdown artifact on the flow run."""
+    summary = close_batch(batch, outcomes)
+    create_markdown_artifact(
+        key="medlegal-batch",
+        markdown=summary_markdown(summary),
+        description=f"medlegal run {summary.run_id}",
+    )
+    get_run_logger().info(
+        "run %s: %s", summary.run_id, ", ".join(f"{k} {v}" for k, v in summary.counts.items())
+    )
+    return summary
+
+
+def build_task_runner(settings: Settings) -> TaskRunner[Any]:
+    """Threads by default; Dask for `dask_address` (an existing cluster) or task_runner="dask" (local)."""
+    if settings.dask_address or settings.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": settings.batch_workers,
+                "threads_per_worker": 1,
+                "processes": True,
+                "dashboard_address": None,
+            }
+        )
+    return ThreadPoolTaskRunner(max_workers=settings.batch_workers)
+
+
+def task_runner_from_env() -> TaskRunner[Any]:
+    """The task runner the MEDLEGAL_* environment asks for (served flow runs start in a subprocess)."""
+    from pipeline.settings import load_settings
+
+    try:
+        return build_task_runner(load_settings())
+    except MedlegalError:
+        return ThreadPoolTaskRunner(max_workers=int(os.environ.get("MEDLEGAL_BATCH_WORKERS", "2") or 2))

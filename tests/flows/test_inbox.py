@@ -1,0 +1,187 @@
+"""The nightly inbox flow and the on-demand flow on real Prefect, real SQLite and real files."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import inputs
+import pytest
+from batch_inputs import files_in, make_inbox
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+import pipeline.batch
+from flows.inbox import nightly_inbox
+from flows.on_demand import process_report
+from models.settings import Settings
+from pipeline.errors import ExitCode, OcrTimeoutError, StoreError
+from pipeline.home import Home
+from pipeline.ocr import TesseractEngine
+from pipeline.store import Store, database_url
+
+
+def _store(settings: Settings) -> Store:
+    home = Home(settings.home)
+    return Store(database_url(home, None))
+
+
+def test_nightly_inbox_archives_every_file_and_writes_records(flow_settings: Settings) -> None:
+    home = Home(flow_settings.home).ensure()
+    names = make_inbox(home.inbox, 3, scans=1)
+
+    summary = nightly_inbox(progress=False)
+
+    assert summary.counts["files"] == 4 and summary.counts["processed"] == 4, summary.outcomes
+    assert files_in(home.inbox) == [] and files_in(home.processing) == []
+    assert files_in(home.archive) == names
+    for o in summary.outcomes:
+        record = json.loads(Path(o.record_path or "").read_text())
+        assert record["source"]["filename"] == o.filename and record["source"]["sha256"] == o.sha256
+        assert Path(o.record_path or "").stat().st_mode & 0o777 == 0o600
+    assert {o.pages for o in summary.outcomes} == {2}
+    lines = summary.jsonl_path.read_text().splitlines()
+    assert [json.loads(line)["filename"] for line in lines] == names
+    rows = list(csv.DictReader(summary.csv_path.open()))
+    assert [r["status"] for r in rows] == ["processed"] * 4
+    assert _store(flow_settings).counts()["records"] == 4
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["medlegal-batch"]))
+        )
+    assert any(summary.run_id in str(a.data) for a in artifacts)
+
+
+def test_content_dropped_again_is_a_duplicate_unless_reprocessed(flow_settings: Settings) -> None:
+    home = Home(flow_settings.home).ensure()
+    make_inbox(home.inbox, 2)
+    first = nightly_inbox(progress=False)
+    for o in first.outcomes:
+        shutil.copyfile(o.stored_as, home.inbox / f"again_{o.filename}")
+
+    again = nightly_inbox(progress=False)
+    assert [o.status for o in again.outcomes] == ["duplicate", "duplicate"]
+    assert _store(flow_settings).counts()["records"] == 2
+
+    for o in first.outcomes:
+        shutil.copyfile(o.stored_as, home.inbox / o.filename)
+    forced = nightly_inbox(reprocess=True, progress=False)
+    assert [(o.status, o.record_version) for o in forced.outcomes] == [("processed", 2), ("processed", 2)]
+    # Nothing dropped was ever lost: six drops, six archived originals (clashing names suffixed).
+    assert len(files_in(home.archive)) == 6
+
+
+def test_bad_documents_are_quarantined_with_reasons_while_the_batch_completes(
+    flow_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    home = Home(flow_settings.home).ensure()
+    make_inbox(home.inbox, 2)
+    good = inputs.write_pdf(tmp_path / "src.pdf", [["A report page with enough text to read it."]])
+    inputs.truncated(good, home.inbox / "corrupt.pdf", keep=0.5)
+    inputs.encrypted_pdf(home.inbox / "encrypted.pdf")
+    inputs.scanned_pdf(good, home.inbox / "slow_scan.pdf", seed=1, dpi=150)
+
+    real = TesseractEngine.from_settings
+
+    class TimesOut(TesseractEngine):
+        """The real engine, except that pages of slow_* files time out (fault injection only)."""
+
+        def words(self, png: bytes, *, page):  # type: ignore[no-untyped-def]
+            if page.source is not None and page.source.name.startswith("slow"):
+                raise OcrTimeoutError(f"page {page.number}: Tesseract took longer than 60s", path=page.source)
+            return super().words(png, page=page)
+
+    monkeypatch.setattr(
+        TesseractEngine,
+        "from_settings",
+        classmethod(lambda cls, s: TimesOut(language=real(s).language, timeout_s=1)),
+    )
+
+    summary = nightly_inbox(progress=False)
+
+    status = {o.filename: o.status for o in summary.outcomes}
+    assert status == {
+        "report_00.pdf": "processed",
+        "report_01.pdf": "processed",
+        "corrupt.pdf": "failed",
+        "encrypted.pdf": "failed",
+        "slow_scan.pdf": "failed",
+    }
+    assert sorted(files_in(home.quarantine)) == sorted(
+        [
+            f"{n}{ext}"
+            for n in ("corrupt.pdf", "encrypted.pdf", "slow_scan.pdf")
+            for ext in ("", ".error.json")
+        ]
+    )
+    reasons = {
+        n: json.loads((home.quarantine / f"{n}.error.json").read_text())
+        for n in ("corrupt.pdf", "encrypted.pdf", "slow_scan.pdf")
+    }
+    assert reasons["corrupt.pdf"]["exit_code"] == ExitCode.CORRUPT_FILE
+    assert reasons["encrypted.pdf"]["exit_code"] == ExitCode.ENCRYPTED_PDF
+    assert reasons["slow_scan.pdf"]["exit_code"] == ExitCode.OCR_TIMEOUT
+    assert reasons["slow_scan.pdf"]["stage"] == "ocr" and reasons["encrypted.pdf"]["stage"] == "read"
+    assert all(r["message"] and r["sha256"] for r in reasons.values())
+    failed = {
+        i["filename"]: i["exit_code"] for i in _store(flow_settings).intakes() if i["status"] == "failed"
+    }
+    assert failed == {"corrupt.pdf": 13, "encrypted.pdf": 14, "slow_scan.pdf": 21}
+
+
+def test_a_document_over_the_time_limit_is_quarantined(
+    flow_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEDLEGAL_DOCUMENT_TIMEOUT_S", "1")
+    home = Home(flow_settings.home).ensure()
+    make_inbox(home.inbox, 2)
+    real = pipeline.batch._process
+
+    def slow(path: Path, settings: Settings, nlp: object) -> object:
+        if path.name == "report_01.pdf":
+            import time
+
+            time.sleep(3)
+        return real(path, settings, nlp)
+
+    monkeypatch.setattr(pipeline.batch, "_process", slow)
+    summary = nightly_inbox(progress=False)
+    status = {o.filename: (o.status, o.error.stage if o.error else None) for o in summary.outcomes}
+    assert status == {"report_00.pdf": ("processed", None), "report_01.pdf": ("failed", "timeout")}
+    assert files_in(home.quarantine) == ["report_01.pdf", "report_01.pdf.error.json"]
+
+
+def test_only_transient_errors_are_retried(flow_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = Home(flow_settings.home).ensure()
+    make_inbox(home.inbox, 2)
+    real = pipeline.batch._process
+    calls: dict[str, int] = {}
+
+    def flaky(path: Path, settings: Settings, nlp: object) -> object:
+        calls[path.name] = calls.get(path.name, 0) + 1
+        if path.name == "report_00.pdf" and calls[path.name] == 1:
+            raise StoreError("database is locked")
+        if path.name == "report_01.pdf":
+            raise ValueError("a bug")
+        return real(path, settings, nlp)
+
+    monkeypatch.setattr(pipeline.batch, "_process", flaky)
+    summary = nightly_inbox(progress=False)
+    assert calls == {"report_00.pdf": 2, "report_01.pdf": 1}
+    status = {o.filename: o.status for o in summary.outcomes}
+    assert status == {"report_00.pdf": "processed", "report_01.pdf": "failed"}
+    error = json.loads((home.quarantine / "report_01.pdf.error.json").read_text())
+    assert error["exit_code"] == ExitCode.ERROR and "ValueError" in error["message"]
+
+
+def test_process_report_keeps_the_originals_and_records_them(flow_settings: Settings, tmp_path: Path) -> None:
+    src = tmp_path / "mine"
+    names = make_inbox(src, 2)
+    summary = process_report([str(src / n) for n in names], progress=False)
+    assert [o.status for o in summary.outcomes] == ["processed", "processed"]
+    assert files_in(src) == names
+    assert all(Path(o.record_path or "").exists() for o in summary.outcomes)
+    assert files_in(Home(flow_settings.home).archive) == names
