@@ -1,0 +1,1 @@
+"""Building blocks of the synthetic corpus: facts, phrasings, composition and letterhead styles."""
