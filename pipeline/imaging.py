@@ -14,10 +14,22 @@ Gray = npt.NDArray[np.uint8]
 #: A 2x3 affine matrix as returned by cv2.getRotationMatrix2D.
 Affine = npt.NDArray[np.float64]
 
+
+def _u8(array: object) -> Gray:
+    """OpenCV's result typed as the uint8 image it is (no copy)."""
+    return np.asarray(array, dtype=np.uint8)
+
+
 #: Scans are fed at most a few degrees crooked; larger angles are OSD's job (multiples of 90).
 MAX_SKEW_DEG = 5.0
 #: Width of the thumbnail the skew is measured on; enough to resolve text lines, cheap to rotate.
 _SKEW_THUMB_WIDTH = 800
+#: One profile must be this much sharper than the other to call the text direction.
+_AXIS_RATIO = 1.5
+#: Resolution of the ascender/descender check: x-height about 10 pixels for 10-point type.
+_BALANCE_DPI = 150.0
+_MIN_BALANCE = 0.2
+_MIN_BALANCE_LINES = 3
 
 
 def rotate_upright(gray: Gray, clockwise_deg: int) -> Gray:
@@ -31,7 +43,7 @@ def rotate_upright(gray: Gray, clockwise_deg: int) -> Gray:
 def _ink_mask(gray: Gray) -> Gray:
     """Otsu-thresholded ink (255) on background (0)."""
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return ink
+    return _u8(ink)
 
 
 def _profile_score(ink: Gray, angle: float) -> float:
@@ -43,36 +55,101 @@ def _profile_score(ink: Gray, angle: float) -> float:
     return float(np.square(np.diff(rows)).sum())
 
 
+def _thumb(gray: Gray, width: int) -> tuple[Gray, float]:
+    h, w = gray.shape
+    factor = min(1.0, width / w)
+    size = (max(1, int(w * factor)), max(1, int(h * factor)))
+    return _u8(cv2.resize(gray, size, interpolation=cv2.INTER_AREA)), factor
+
+
+def _best_angle(ink: Gray, max_deg: float) -> tuple[float, float]:
+    """The rotation (degrees) that makes rows of ink sharpest, and that sharpness."""
+    coarse = np.arange(-max_deg, max_deg + 1e-9, 0.5)
+    scores = {float(a): _profile_score(ink, float(a)) for a in coarse}
+    best = max(scores, key=scores.__getitem__)
+    for a in np.arange(best - 0.4, best + 0.4 + 1e-9, 0.1):
+        scores.setdefault(round(float(a), 2), _profile_score(ink, float(a)))
+    best = max(scores, key=scores.__getitem__)
+    return round(best, 2), scores[best]
+
+
 def estimate_skew(gray: Gray, max_deg: float = MAX_SKEW_DEG) -> float:
     """The counter-clockwise angle (degrees) that makes the text lines horizontal, by projection profile."""
-    h, w = gray.shape
-    factor = min(1.0, _SKEW_THUMB_WIDTH / w)
-    thumb = cv2.resize(gray, (max(1, int(w * factor)), max(1, int(h * factor))), interpolation=cv2.INTER_AREA)
+    thumb, _ = _thumb(gray, _SKEW_THUMB_WIDTH)
     ink = _ink_mask(thumb)
     if cv2.countNonZero(ink) < 0.001 * ink.size:
         return 0.0
-    coarse = np.arange(-max_deg, max_deg + 1e-9, 0.5)
-    best = max(coarse, key=lambda a: _profile_score(ink, float(a)))
-    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)
-    angle = float(max(fine, key=lambda a: _profile_score(ink, float(a))))
-    return round(angle, 2)
+    return _best_angle(ink, max_deg)[0]
+
+
+def _ascender_balance(ink: Gray) -> tuple[float, int]:
+    """(ink above the x-height band - ink below) / both, over the text lines; and how many lines."""
+    rows = ink.sum(axis=1, dtype=np.float64) / 255
+    active = rows > max(2.0, 0.01 * ink.shape[1])
+    above = below = 0.0
+    lines = 0
+    y, n = 0, len(rows)
+    while y < n:
+        if not active[y]:
+            y += 1
+            continue
+        start = y
+        while y < n and active[y]:
+            y += 1
+        band = rows[start:y]
+        if len(band) < 5:
+            continue
+        core = np.flatnonzero(band >= 0.4 * band.max())
+        above += float(band[: core[0]].sum())
+        below += float(band[core[-1] + 1 :].sum())
+        lines += 1
+    total = above + below
+    return ((above - below) / total if total else 0.0), lines
+
+
+def detect_orientation(gray: Gray, dpi: float) -> tuple[int | None, float]:
+    """Clockwise degrees that turn the page upright (None when unsure) and the upright page's skew.
+
+    Two cheap checks stand in for Tesseract OSD on ordinary text pages: text lines run along the rows
+    of ink, not the columns (0/180 vs 90/270), and Latin text has far more ink above its x-height band
+    (capitals, b d f h k l t) than below it (g j p q y), so the sign of that balance says 0 vs 180.
+    """
+    thumb, _ = _thumb(gray, _SKEW_THUMB_WIDTH)
+    ink = _ink_mask(thumb)
+    if cv2.countNonZero(ink) < 0.002 * ink.size:
+        return None, 0.0
+    row_angle, row_score = _best_angle(ink, MAX_SKEW_DEG)
+    col_angle, col_score = _best_angle(np.ascontiguousarray(np.rot90(ink, k=-1)), MAX_SKEW_DEG)
+    if row_score >= _AXIS_RATIO * col_score:
+        base, angle = 0, row_angle
+    elif col_score >= _AXIS_RATIO * row_score:
+        base, angle = 90, col_angle
+    else:
+        return None, 0.0
+    straight, _ = deskew(rotate_upright(gray, base), angle)
+    fine, _ = _thumb(straight, int(straight.shape[1] * min(1.0, _BALANCE_DPI / dpi)))
+    balance, lines = _ascender_balance(_ink_mask(fine))
+    if lines < _MIN_BALANCE_LINES or abs(balance) < _MIN_BALANCE:
+        return None, angle
+    # Turning the page half round keeps its text lines at the same angle.
+    return (base if balance > 0 else base + 180), angle
 
 
 def deskew(gray: Gray, angle: float) -> tuple[Gray, Affine]:
     """The image rotated by `angle` about its centre (same size, white fill) and the matrix used."""
     h, w = gray.shape
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    m = np.asarray(cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), dtype=np.float64)
     if abs(angle) < 0.05:
         return gray, m
     out = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-    return out, m
+    return _u8(out), m
 
 
 def clean(gray: Gray) -> Gray:
     """A 3x3 median against speckle noise, then a global Otsu threshold (black text on white)."""
     smooth = cv2.medianBlur(gray, 3)
     _, binary = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return binary
+    return _u8(binary)
 
 
 def ink_window(gray: Gray, size: int) -> Gray:
@@ -81,7 +158,9 @@ def ink_window(gray: Gray, size: int) -> Gray:
     if h <= size and w <= size:
         return gray
     factor = min(1.0, 400 / max(h, w))
-    thumb = cv2.resize(gray, (max(1, int(w * factor)), max(1, int(h * factor))), interpolation=cv2.INTER_AREA)
+    thumb = _u8(
+        cv2.resize(gray, (max(1, int(w * factor)), max(1, int(h * factor))), interpolation=cv2.INTER_AREA)
+    )
     moments = cv2.moments(_ink_mask(thumb), binaryImage=True)
     if moments["m00"] == 0:
         cx, cy = w / 2, h / 2
@@ -110,7 +189,7 @@ def normalise_dpi(gray: Gray, xdpi: float, ydpi: float, target_dpi: float) -> tu
     out = cv2.resize(
         gray, (round(w * fx), round(h * fy)), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC
     )
-    return out, dpi
+    return _u8(out), dpi
 
 
 def encode_png(gray: Gray) -> bytes:
@@ -123,7 +202,7 @@ def encode_png(gray: Gray) -> bytes:
 
 def invert(matrix: Affine) -> Affine:
     """The inverse of a 2x3 affine matrix."""
-    return cv2.invertAffineTransform(matrix).astype(np.float64)
+    return np.asarray(cv2.invertAffineTransform(matrix), dtype=np.float64)
 
 
 def map_box(box: tuple[float, float, float, float], inverse: Affine) -> tuple[float, float, float, float]:

@@ -47,7 +47,9 @@ def _rows(words: Sequence[Word]) -> list[list[Word]]:
         # Only the last few rows can still match: words arrive sorted by centre.
         for i in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
             r_top, r_bottom, r_centre = bands[i]
-            if r_top <= centre <= r_bottom and top <= r_centre <= bottom:
+            # Small marks (dashes, commas) sit inside a row without spanning its centre.
+            small = bottom - top <= 0.6 * (r_bottom - r_top)
+            if r_top <= centre <= r_bottom and (small or top <= r_centre <= bottom):
                 rows[i].append(word)
                 n = len(rows[i])
                 bands[i] = (min(r_top, top), max(r_bottom, bottom), r_centre + (centre - r_centre) / n)
@@ -111,6 +113,26 @@ def find_gutter(words: Sequence[Word], page_width: float, page_height: float) ->
     return float(g0), float(g1)
 
 
+def _split_at_gutter(row: Sequence[Word], g0: float, g1: float, page_width: float) -> int | None:
+    """Where a row (sorted by x) splits into left and right column text, or None for a full-width row.
+
+    A column line may poke a little into the gutter; what tells the columns apart is a gap at least
+    as wide as the narrowest gutter near the gutter, which a line of running text never has.
+    """
+    if all(w.bbox[2] <= g0 + 0.5 for w in row):
+        return len(row)
+    if all(w.bbox[0] >= g1 - 0.5 for w in row):
+        return 0
+    slack = 0.1 * page_width
+    best: tuple[float, int] | None = None
+    for i in range(1, len(row)):
+        gap = row[i].bbox[0] - row[i - 1].bbox[2]
+        middle = (row[i].bbox[0] + row[i - 1].bbox[2]) / 2
+        if gap >= _MIN_GUTTER_PT and g0 - slack <= middle <= g1 + slack and (best is None or gap > best[0]):
+            best = (gap, i)
+    return None if best is None else best[1]
+
+
 def _in_body(box: BBox, page_height: float) -> bool:
     centre = (box[1] + box[3]) / 2
     return page_height * MARGIN_SHARE <= centre <= page_height * (1 - MARGIN_SHARE)
@@ -127,27 +149,29 @@ def build_lines(words: Sequence[Word], page_width: float, page_height: float) ->
     spanning: list[Word] = []
     left: list[Word] = []
     right: list[Word] = []
-    for w in words:
-        if not _in_body(w.bbox, page_height):
-            spanning.append(w)
-        elif w.bbox[2] <= g0 + 0.5:
-            left.append(w)
-        elif w.bbox[0] >= g1 - 0.5:
-            right.append(w)
-        else:
-            spanning.append(w)
+    for row in _rows(words):
+        # A row in the top/bottom margin, or running across the gutter, is full-width as a whole.
+        if not all(_in_body(w.bbox, page_height) for w in row):
+            spanning.extend(row)
+            continue
+        split = _split_at_gutter(row, g0, g1, page_width)
+        if split is None:
+            spanning.extend(row)
+            continue
+        left.extend(row[:split])
+        right.extend(row[split:])
     # Full-width rows cut the page into bands; inside a band the left column is read before the right.
     span_rows = _rows(spanning)
     cuts = [_union([w.bbox for w in row]) for row in span_rows]
     lines: list[Line] = []
     prev_bottom = -math.inf
-    for row, cut in [*zip(span_rows, cuts, strict=True), (None, None)]:
+    for span_row, cut in [*zip(span_rows, cuts, strict=True), (None, None)]:
         limit = math.inf if cut is None else (cut[1] + cut[3]) / 2
         for side, column in ((left, 0), (right, 1)):
             band = [w for w in side if prev_bottom < (w.bbox[1] + w.bbox[3]) / 2 <= limit]
             lines.extend(_line(r, column) for r in _rows(band))
-        if row is not None:
-            lines.append(_line(row, 0))
+        if span_row is not None:
+            lines.append(_line(span_row, 0))
             prev_bottom = limit
     return lines
 

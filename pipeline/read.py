@@ -130,9 +130,35 @@ def _open_pdf(path: Path) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
-        if e.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+        # PDFium's error code is a thread-global and can be stale, so the file itself has the last word.
+        if e.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY) and _has_encrypt_dict(path):
             raise EncryptedPdfError("the PDF is encrypted", path=path) from e
+        if _pdfminer_page_count(path) == 0:
+            raise NoPagesError("the PDF has no pages", path=path) from e
         raise CorruptFileError(f"the PDF cannot be opened ({e})", path=path) from e
+
+
+def _has_encrypt_dict(path: Path) -> bool:
+    """Whether the trailer (at the end, or at the start of a linearized file) names an /Encrypt dictionary."""
+    window = 64 * 1024
+    with path.open("rb") as f:
+        head = f.read(window)
+        f.seek(max(0, path.stat().st_size - window))
+        tail = f.read()
+    return b"/Encrypt" in head or b"/Encrypt" in tail
+
+
+def _pdfminer_page_count(path: Path) -> int | None:
+    """A second opinion on a PDF PDFium refuses: pdfminer's page count, or None if it fails too."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        with path.open("rb") as f:
+            return sum(1 for _ in PDFPage.create_pages(PDFDocument(PDFParser(f))))
+    except Exception:  # pdfminer raises many unrelated types on damaged files
+        return None
 
 
 def _image_coverage(page: pdfium.PdfPage, width: float, height: float) -> float:
