@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
@@ -37,6 +38,10 @@ from pipeline.ocr import OcrEngine, OcrPool, PageImage
 from pipeline.triage import IMAGE_PAGE_MAX_CHARS, needs_ocr
 
 log = logging.getLogger(__name__)
+
+# Every frame is checked against settings.max_page_pixels before it is decoded; Pillow's own warning for
+# large images would only add a second, alarming line on stderr (its hard error is still caught below).
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 PDF, TIFF, PNG, JPEG = "application/pdf", "image/tiff", "image/png", "image/jpeg"
 _MAGIC: list[tuple[bytes, str]] = [
