@@ -21,7 +21,9 @@ from sample_reports.corpus.styles import NARRATIVE_STYLES, render
 DEFAULT_OUT = Path(__file__).resolve().parent
 MIN_PAGES, MAX_PAGES = 3, 30
 #: Roughly how many records-review entries fill a page.
-ENTRIES_PER_PAGE = 9
+ENTRIES_PER_PAGE = 18
+#: Roughly how many pages a report of each kind has without its records review.
+BASE_PAGES = {"pr2": 3, "pr4": 3, "ptp_narrative": 3, "panel_qme": 4, "ame": 4, "supplemental": 2}
 
 
 def style_for(case: Case, index: int) -> str:
@@ -88,50 +90,75 @@ def build_report(kind: str, index: int, seed: int) -> tuple[Case, str, bytes, in
     """Draw, compose and render report number `index`, fitting its length to the target page count."""
     case = make_case(kind, index, seed)
     style = style_for(case, index)
-    n_records = max(0, (case.pages_target - 5) * ENTRIES_PER_PAGE) + 4
+    n_records = max(0, (case.pages_target - BASE_PAGES[kind]) * ENTRIES_PER_PAGE) + 4
+    per_page = float(ENTRIES_PER_PAGE)
+    tried: list[tuple[int, int]] = []
     pdf, pages = b"", 0
-    for _ in range(3):
+    for _ in range(2):
         c = make_case(kind, index, seed)  # fresh traps list for each attempt
         blocks = Composer(c, style, n_records).build()
         pdf, pages = render(blocks, style, c, f"{seed}:{index}:render")
         case = c
-        if MIN_PAGES <= pages <= MAX_PAGES and abs(pages - case.pages_target) <= 3:
+        off = pages - case.pages_target
+        if MIN_PAGES <= pages <= MAX_PAGES and abs(off) <= (1 if case.pages_target < 12 else 3):
             break
-        if pages > MAX_PAGES or pages > case.pages_target + 2:
-            n_records = max(0, n_records - (pages - case.pages_target) * ENTRIES_PER_PAGE)
-        elif pages < case.pages_target - 2 or pages < MIN_PAGES:
-            n_records += (case.pages_target - pages) * ENTRIES_PER_PAGE
-        else:
-            break
+        tried.append((n_records, pages))
+        if len(tried) >= 2 and tried[-1][1] != tried[-2][1]:
+            per_page = max(4.0, (tried[-1][0] - tried[-2][0]) / (tried[-1][1] - tried[-2][1]))
+        n_records = max(0, round(n_records - off * per_page))
     if not MIN_PAGES <= pages <= MAX_PAGES:
         raise RuntimeError(f"{case.id}: {pages} pages is outside {MIN_PAGES}-{MAX_PAGES}")
     return case, style, pdf, pages
 
 
-def _scan_copies(pdf_paths: list[Path], out_dir: Path, seed: int) -> list[Path]:
-    """Office (image PDF) and fax (G4 TIFF) copies of every fourth report, some with a rotated page."""
+SCAN_DPI = 200
+
+
+def _scanned(index: int) -> bool:
+    return (index + index // 16) % 4 == 1
+
+
+def scan_plan(case_id: str, index: int, pages: int) -> dict[str, Any] | None:
+    """Which reports get scanned copies (about one in four, mixing kinds) and which of their pages are turned."""
+    if not _scanned(index):
+        return None
+    ordinal = sum(1 for i in range(1, index + 1) if _scanned(i))
+    turned: dict[str, list[dict[str, int]]] = {"office": [], "fax": []}
+    if ordinal % 6 == 2 and pages > 1:
+        turned["office"].append({"page": 2, "turned_clockwise": 90, "rotation_to_upright": 270})
+    if ordinal % 6 == 4:
+        turned["fax"].append({"page": pages, "turned_clockwise": 180, "rotation_to_upright": 180})
+    if ordinal % 12 == 0:
+        turned["office"].append({"page": 1, "turned_clockwise": 270, "rotation_to_upright": 90})
+    return {
+        "office": f"scans/office/{case_id}.pdf",
+        "fax": f"scans/fax/{case_id}.tif",
+        "dpi": SCAN_DPI,
+        "turned": turned,
+    }
+
+
+def _scan_copies(jobs: list[tuple[Path, int, dict[str, Any]]], out_dir: Path, seed: int) -> list[Path]:
+    """Office (image-only PDF) and fax (G4 TIFF) copies of the planned reports, with the planned pages turned."""
     from sample_reports import scan
 
-    office_dir, fax_dir = out_dir / "scans" / "office", out_dir / "scans" / "fax"
-    office_dir.mkdir(parents=True, exist_ok=True)
-    fax_dir.mkdir(parents=True, exist_ok=True)
-    chosen = pdf_paths[::4]
-    if len(chosen) < 12:
-        chosen = pdf_paths[: max(len(chosen), min(12, len(pdf_paths)))]
     written: list[Path] = []
-    for n, pdf in enumerate(chosen):
-        s = seed * 1000 + n
-        pages = scan.render_pdf(pdf, 200)
-        office = [scan.office_scan(img, s + i) for i, img in enumerate(pages)]
-        fax = [scan.fax(img, s + 500 + i) for i, img in enumerate(pages)]
-        if n % 5 == 1 and len(office) > 1:
-            office[1] = scan.rotate(office[1], 90)
-        if n % 5 == 3 and len(fax) > 1:
-            fax[-1] = scan.rotate(fax[-1], 180)
-        op, fp = office_dir / pdf.name, fax_dir / (pdf.stem + ".tif")
-        scan.save_pdf(office, op, 200)
-        scan.save_tiff_g4(fax, fp)
-        written += [op, fp]
+    for pdf, index, plan in jobs:
+        s = seed * 100000 + index * 100
+        pages = scan.render_pdf(pdf, SCAN_DPI)
+        copies = {
+            "office": [scan.office_scan(img, s + i, noise=0.012) for i, img in enumerate(pages)],
+            "fax": [scan.fax(img, s + 50 + i) for i, img in enumerate(pages)],
+        }
+        for kind, images in copies.items():
+            for turn in plan["turned"][kind]:
+                images[turn["page"] - 1] = scan.rotate(images[turn["page"] - 1], turn["turned_clockwise"])
+        office, fax = out_dir / plan["office"], out_dir / plan["fax"]
+        office.parent.mkdir(parents=True, exist_ok=True)
+        fax.parent.mkdir(parents=True, exist_ok=True)
+        scan.save_pdf(copies["office"], office)
+        scan.save_tiff_g4(copies["fax"], fax)
+        written += [office, fax]
     return written
 
 
@@ -142,16 +169,21 @@ def generate_corpus(out_dir: Path, count: int = 48, seed: int = 7, scans: bool =
     pdf_dir.mkdir(parents=True, exist_ok=True)
     truth_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
+    jobs: list[tuple[Path, int, dict[str, Any]]] = []
     for i in range(1, count + 1):
         kind = KIND_CYCLE[(i - 1) % len(KIND_CYCLE)]
         case, style, pdf, pages = build_report(kind, i, seed)
         path = pdf_dir / f"{case.id}.pdf"
         path.write_bytes(pdf)
         truth = truth_of(case, style, pages)
+        plan = scan_plan(case.id, i, pages)
+        if plan:
+            truth["meta"]["scans"] = plan
+            jobs.append((path, i, plan))
         (truth_dir / f"{case.id}.json").write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
         paths.append(path)
     if scans:
-        _scan_copies(paths, out_dir, seed)
+        _scan_copies(jobs, out_dir, seed)
     return paths
 
 

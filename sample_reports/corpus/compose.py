@@ -30,6 +30,8 @@ from sample_reports.corpus.phrasing import (
     wpi_expr,
 )
 
+NON_MSK = {"psyche", "sleep", "head", "hypertension", "gerd", "sexual"}
+
 SPECIALTY_WORD = {
     "Orthopaedic Surgery": "orthopaedic",
     "Physical Medicine and Rehabilitation": "physiatry",
@@ -167,13 +169,18 @@ class Composer:
             ]
         )
         if first.type == "specific":
+            msk = [k for k in c.parts if k not in NON_MSK]
+            felt = (
+                f"{cap(a.he)} felt immediate pain in the {self.part_label(msk[0])} and reported the injury to {a.his} supervisor the same day."
+                if msk
+                else f"In the months that followed, {a.he} developed {self.non_msk_symptoms()} as a consequence of the injury and the chronic pain that followed."
+            )
             self.p(
-                f"{cap(self.c.who)} reports that on {self.d(first.start)}, while working as a {c.occupation} for {c.employer}, {a.he} was injured while {mech}. "
-                f"{cap(a.he)} felt immediate pain in the {self.part_label(c.parts[0])} and reported the injury to {a.his} supervisor the same day."
+                f"{cap(self.c.who)} reports that on {self.d(first.start)}, while working as {_an(c.occupation)} for {c.employer}, {a.he} was injured while {mech}. {felt}"
             )
         else:
             self.p(
-                f"{cap(self.c.who)} attributes {a.his} complaints to the repetitive duties of {a.his} job as a {c.occupation} for {c.employer}, which included {c.job_duties}. "
+                f"{cap(self.c.who)} attributes {a.his} complaints to the repetitive duties of {a.his} job as {_an(c.occupation)} for {c.employer}, which included {c.job_duties}. "
                 f"{cap(a.he)} claims {self.doi_prose()}. Symptoms developed gradually over several years."
             )
         if len(c.injuries) > 1:
@@ -206,12 +213,31 @@ class Composer:
                 )
             )
             self.case.traps.append("history_other_mmi")
+        if rng.random() < 0.2:
+            yr = first.start.year - rng.randint(3, 12)
+            self.p(
+                f"{cap(a.he)} has a prior industrial claim: in {yr} {a.he} received a Stipulated Award of {rng.randint(8, 30)}% permanent disability "
+                f"for the {self.part_label(c.parts[0])}, and is not aware of any other prior awards (Labor Code section 4664)."
+            )
+            self.case.traps.append("prior_award_pd")
+
+    def non_msk_symptoms(self) -> str:
+        syms = {
+            "psyche": "depression and anxiety",
+            "sleep": "difficulty sleeping",
+            "head": "recurring headaches",
+            "hypertension": "elevated blood pressure",
+            "gerd": "heartburn and acid reflux",
+            "sexual": "sexual dysfunction",
+        }
+        found = [syms[k] for k in self.case.parts if k in syms]
+        return " and ".join(found) or "symptoms"
 
     def job(self) -> None:
         c, a = self.case, self.a
         hire = c.injuries[0].start - timedelta(days=self.rng.randint(400, 5000))
         self.p(
-            f"{cap(a.he)} was hired by {c.employer} on {self.d(hire)} as a {c.occupation}. {cap(a.his)} duties included {c.job_duties}. "
+            f"{cap(a.he)} was hired by {c.employer} on {self.d(hire)} as {_an(c.occupation)}. {cap(a.his)} duties included {c.job_duties}. "
             f"{cap(a.he)} worked {self.rng.choice(['8', '10', '8 to 10', '12'])} hours per day, {self.rng.choice(['five', 'five to six', 'four'])} days per week. "
             f"{cap(a.his)} last day worked was {self.d(c.injuries[-1].end or c.injuries[-1].start + timedelta(days=self.rng.randint(1, 90)))}."
         )
@@ -221,6 +247,33 @@ class Composer:
         items = []
         for k in c.parts:
             lvl = rng.randint(3, 9)
+            if k in NON_MSK:
+                items.append(
+                    rng.choice(
+                        {
+                            "psyche": [
+                                f"Psyche: depressed mood, crying spells, irritability and poor concentration since the injury; {a.he} rates {a.his} depression {lvl}/10.",
+                                "Psyche: anxiety, worry about finances, and loss of interest in activities.",
+                            ],
+                            "sleep": [
+                                f"Sleep: difficulty falling and staying asleep; sleeps {rng.randint(3, 5)} hours per night because of pain."
+                            ],
+                            "head": [
+                                f"Headaches: {rng.randint(2, 5)} per week, {lvl}/10, lasting several hours."
+                            ],
+                            "hypertension": [
+                                f"Blood pressure: elevated readings since the injury; takes lisinopril {rng.choice([10, 20])} mg daily."
+                            ],
+                            "gerd": [
+                                "Stomach: heartburn and acid reflux after meals, which began after starting anti-inflammatory medication."
+                            ],
+                            "sexual": [
+                                "Sexual function: decreased libido and erectile difficulty since the injury."
+                            ],
+                        }[k]
+                    )
+                )
+                continue
             items.append(
                 rng.choice(
                     [
@@ -485,8 +538,9 @@ class Composer:
             )
         )
         self.p("All ratings are per the AMA Guides to the Evaluation of Permanent Impairment, Fifth Edition.")
-        use_table = rng.random() < 0.5
-        for r in c.ratings:
+        shape = rng.choices(["prose", "prose_table", "table_only"], weights=[5, 4, 2])[0]
+        use_table = shape != "prose"
+        for r in c.ratings if shape != "table_only" else []:
             paras = rating_paragraphs(self.c, r)
             if rng.random() < 0.5 and not paras[0].lower().startswith(r.label.lower()):
                 self.blocks.append(Heading(cap(r.label) + ":", level=2))
@@ -507,7 +561,17 @@ class Composer:
             )
             self.p(
                 rng.choice(["The ratings are summarized below:", "Summary of impairment:", "Summary table:"])
+                if shape == "prose_table"
+                else rng.choice(
+                    [
+                        "My impairment ratings are as follows:",
+                        f"I rate {self.a.his} permanent impairment as follows:",
+                        "Whole person impairment by body part:",
+                    ]
+                )
             )
+            if shape == "table_only":
+                c.traps.append("wpi_table_only")
             self.blocks.append(Table(hdr, rows))
         comb = combined_paragraph(self.c)
         if comb:
@@ -735,7 +799,7 @@ class Composer:
         self.complaints()
         self.h(rng.choice(["Past Medical History", "Medical History"]))
         self.medical_history()
-        if c.kind in ("panel_qme", "ame") or rng.random() < 0.5:
+        if c.kind in ("panel_qme", "ame") or c.pages_target >= 6 or rng.random() < 0.5:
             self.h(rng.choice(["Review of Medical Records", "Records Reviewed", "Review of Records"]))
             self.p(
                 rng.choice(
@@ -783,8 +847,16 @@ class Composer:
 
     def summary(self) -> str:
         c = self.case
+        rng = self.rng
         bits = [f"{c.applicant.full} sustained {self.doi_prose()}."]
-        if c.ratings and self.rng.random() < 0.6:
+        if c.mmi_status == "reached" and c.mmi_date and rng.random() < 0.5:
+            bits.append(f"{cap(c.applicant.he)} is permanent and stationary as of {self.d(c.mmi_date)}.")
+        elif c.mmi_status == "not_reached":
+            bits.append(f"{cap(c.applicant.he)} is not yet permanent and stationary.")
+        if c.ratings and rng.random() < 0.6:
+            bits.append("Impairment: " + "; ".join(f"{r.label} {r.wpi}% WPI" for r in c.ratings) + ".")
+            c.traps.append("summary_restates")
+        elif c.ratings:
             bits.append("My ratings are set out above.")
         bits.append("The remaining issues are for the parties and the trier of fact.")
         return " ".join(bits)

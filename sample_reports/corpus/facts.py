@@ -137,6 +137,8 @@ class Apportionment:
     label: str | None
     industrial: int
     cause: str
+    #: For apportionment between two injuries: the specific injury's share and the CT's share.
+    split: tuple[int, int] | None = None
 
 
 @dataclass
@@ -469,7 +471,7 @@ def _rate(rng: random.Random, key: str, side: str | None, traps: list[str]) -> R
         cat, lo, hi = rng.choice(cats[:2]) if rng.random() < 0.85 else cats[-1]
         dre = rng.randint(lo, hi)
         r = rng.random()
-        if r < 0.3:
+        if r < 0.28:
             rom = max(1, dre + rng.choice([-3, -2, 2, 3, 4, 5]))
             adopt = rng.choice(["DRE", "ROM"])
             traps.append("dre_vs_rom")
@@ -482,7 +484,7 @@ def _rate(rng: random.Random, key: str, side: str | None, traps: list[str]) -> R
                 "dre_rom",
                 {"table": table, "cat": cat, "lo": lo, "hi": hi, "dre": dre, "rom": rom, "adopt": adopt},
             )
-        if r < 0.45:
+        if r < 0.5:
             strict = dre
             alt = min(hi + rng.randint(3, 8), 35)
             adopt_alt = rng.random() < 0.6
@@ -700,11 +702,11 @@ def make_case(kind: str, index: int, seed: int) -> Case:
     if kind == "pr2":
         variant = rng.choices(["not_reached", "not_reached_future", "not_stated"], weights=[5, 3, 2])[0]
     elif kind in ("pr4", "ptp_narrative"):
-        variant = rng.choices(["exam", "date", "month"], weights=[5, 4, 1])[0]
+        variant = rng.choices(["exam", "date", "month"], weights=[5, 4, 2])[0]
     elif kind == "supplemental":
         variant = rng.choices(["restate", "revised", "not_stated", "not_reached"], weights=[4, 3, 3, 1])[0]
     else:
-        variant = rng.choices(["exam", "date", "month", "not_reached"], weights=[5, 3, 1, 2])[0]
+        variant = rng.choices(["exam", "date", "month", "not_reached"], weights=[5, 3, 1, 3])[0]
     mmi_date: date | None = None
     mmi_month: date | None = None
     prior_report: date | None = None
@@ -776,9 +778,19 @@ def make_case(kind: str, index: int, seed: int) -> Case:
     apport: list[Apportionment] = []
     mode = "none"
     if rated:
-        mode = rng.choices(["overall", "per_part", "no_basis", "per_part_mixed"], weights=[3, 4, 2, 2])[0]
+        mode = rng.choices(
+            ["overall", "per_part", "no_basis", "per_part_mixed", "between_injuries"],
+            weights=[3, 4, 2, 2, 3 if len(injuries) > 1 else 0],
+        )[0]
         psych = all(r.key == "psyche" for r in ratings if r.key != "pain")
-        if mode == "overall" or psych:
+        if mode == "between_injuries" and not psych:
+            specific = rng.choice([30, 40, 50, 60])
+            ct = rng.choice([20, 30, 40])
+            ind = min(100, specific + ct)
+            apport.append(
+                Apportionment(None, None, None, ind, rng.choice(CAUSES), split=(specific, ind - specific))
+            )
+        elif mode == "overall" or psych:
             ind = rng.choice([60, 65, 70, 75, 80, 85, 90]) if mode != "no_basis" else 100
             mode = "overall" if ind < 100 else "no_basis"
             cause = rng.choice(PSYCH_CAUSES if psych else CAUSES)
@@ -852,6 +864,7 @@ def make_case(kind: str, index: int, seed: int) -> Case:
     case.extra_type = sup_type
     case.both = extra
     return case
+
 
 #: The contract's canonical body parts (shared/contract/body_parts.csv, first column).
 CONTRACT_BODY_PARTS = frozenset(

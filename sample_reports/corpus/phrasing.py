@@ -161,7 +161,9 @@ def rating_paragraphs(c: Ctx, r: Rating) -> list[str]:
         return [a + " " + b, concl] if rng.random() < 0.5 else [b + " " + a + " " + concl]
     if m == "almaraz":
         strict, alt, adopt = det["strict"], det["alt"], det["adopt_alt"]
-        if "cat" in det:
+        if "uei" in det:
+            s1 = f"Strictly rated using {det['figs']}, the {part} is {det['uei']}% upper extremity impairment, which converts to {strict}% WPI ({det['table']})."
+        elif "cat" in det:
             s1 = f"A strict rating of the {part} under DRE Category {det['cat']} ({det['lo']}% to {det['hi']}%, {det['table']}) yields {strict}% WPI."
         else:
             s1 = f"Strictly rated, the {part} ({det['dbe']}) is {det['lei']}% lower extremity impairment, or {strict}% WPI, per {det['table']}."
