@@ -152,7 +152,7 @@ def extract_apportionment(rt: ReportText) -> list[Apportionment]:
             continue
         if not s.own or ("OTHER_PHYSICIAN" in rt.context(s, s.start, s.end) and not in_section):
             continue
-        if any(m.category == "OTHER_PHYSICIAN" and "Dr" in rt.doc.text[m.trigger_start:m.trigger_end]
+        if any(m.category == "OTHER_PHYSICIAN" and "Dr" in rt.assembled.text[m.trigger_start:m.trigger_end]
                and not rt._is_self(m) for m in (rt.doc._.modifiers or [])
                if s.start <= m.trigger_start < s.end):
             continue

@@ -137,7 +137,7 @@ def _first_lines(document: Document, n: int) -> list[str]:
 
 def case_numbers(rt: ReportText) -> list[str]:
     """WCAB case numbers, normalised to ADJ + digits, in order of first appearance."""
-    text = rt.assembled.header_text + "\n" + rt.doc.text
+    text = rt.assembled.header_text + "\n" + rt.assembled.text
     seen: list[str] = []
     for m in re.finditer(r"\bADJ\s?-?(\d{7,8})\b", text, re.I):
         num = "ADJ" + m.group(1)
@@ -241,7 +241,7 @@ def report_type(rt: ReportText, title: str | None) -> tuple[str | None, bool, fl
                 return name, supplemental, conf
     counts: Counter[str] = Counter()
     for name, pattern in checks:
-        counts[name] = len(re.findall(pattern, rt.doc.text[:20000], re.I))
+        counts[name] = len(re.findall(pattern, rt.assembled.text[:20000], re.I))
     if counts and counts.most_common(1)[0][1] > 0:
         return counts.most_common(1)[0][0], supplemental, 0.75
     return "OTHER", supplemental, 0.5

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -34,30 +36,38 @@ _SENT_END = re.compile(r"^[.!?]+$")
 @Language.component("medlegal_sentences", assigns=["token.is_sent_start"])
 def medlegal_sentences(doc: Doc) -> Doc:
     """Sentence starts after blank lines and after ./!/? that does not end an abbreviation or initial."""
-    for i, token in enumerate(doc):
+    tokens = list(doc)
+    starts = numpy.full((len(tokens), 1), -1, dtype="int32")
+    for i, token in enumerate(tokens):
         if i == 0:
-            token.is_sent_start = True
+            starts[0, 0] = 1
             continue
-        prev = doc[i - 1]
+        prev = tokens[i - 1]
+        prev_text = prev.text
         start = False
-        if prev.is_space and "\n\n" in prev.text:
+        if prev.is_space and "\n\n" in prev_text:
             start = True
-        elif _SENT_END.match(prev.text) and i >= 2:
-            before = doc[i - 2].text.lower().rstrip(".")
+        elif _SENT_END.match(prev_text) and i >= 2:
+            before = tokens[i - 2].text.lower().rstrip(".")
             is_abbrev = before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha())
-            starts_upper = token.text[:1].isupper() or token.text[:1].isdigit() or token.text[:1] in "(\"'"
+            first = token.text[:1]
+            starts_upper = first.isupper() or first.isdigit() or first in "(\"'"
             start = not is_abbrev and starts_upper and prev.whitespace_ != ""
-        elif prev.text.endswith(".") and len(prev.text) > 1 and prev.whitespace_:
+        elif prev_text.endswith(".") and len(prev_text) > 1 and prev.whitespace_:
             # Tokens like "M.D." or "Inc." keep their period; a capitalised next word after a lower-case
             # word ending in a period is still a new sentence ("... 2023. The").
-            stem = prev.text.lower().rstrip(".")
+            stem = prev_text.lower().rstrip(".")
             start = (
                 stem not in _ABBREVIATIONS
                 and "." not in stem
                 and token.text[:1].isupper()
                 and not (len(stem) == 1 and stem.isalpha())
             )
-        token.is_sent_start = start
+        if start:
+            starts[i, 0] = 1
+    # One bulk write: setting token.is_sent_start one by one re-scans the whole Doc each time.
+    if tokens:
+        doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 

@@ -60,7 +60,7 @@ class ReportText:
                 continue
             lead = len(span.text) - len(span.text.lstrip())
             start = span.start_char + lead
-            prev_ws = doc.text[max(0, start - 2) : start]
+            prev_ws = assembled.text[max(0, start - 2) : start]
             sents.append(
                 Sentence(
                     index=len(sents),
@@ -102,7 +102,7 @@ class ReportText:
         return cats
 
     def _is_self(self, mod: Modifier) -> bool:
-        trigger = self.doc.text[mod.trigger_start : mod.trigger_end]
+        trigger = self.assembled.text[mod.trigger_start : mod.trigger_end]
         return bool(self.evaluator_surname) and self.evaluator_surname.lower() in trigger.lower()
 
     def evidence(self, sentence: Sentence, start: int | None = None, end: int | None = None) -> Evidence:
