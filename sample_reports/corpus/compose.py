@@ -18,7 +18,7 @@ from sample_reports.corpus.blocks import (
     TitleBlock,
 )
 from sample_reports.corpus.dates import DateWriter
-from sample_reports.corpus.facts import DIAGNOSES, DRE, PROCEDURES, Case, Rating
+from sample_reports.corpus.facts import DIAGNOSES, DRE, PROCEDURES, SPECIALTIES, Case, Rating
 from sample_reports.corpus.phrasing import (
     Ctx,
     apportionment_paragraphs,
@@ -428,6 +428,7 @@ class Composer:
             part = self.part_label(k)
             if i in trap_slots:
                 w = rng.randint(2, 20)
+                doc = rng.choice([o for o in others if k in SPECIALTIES[o.specialty][1]] or [c.ptp])
                 entries.append(
                     rng.choice(
                         [
@@ -543,7 +544,20 @@ class Composer:
         for r in c.ratings if shape != "table_only" else []:
             paras = rating_paragraphs(self.c, r)
             if rng.random() < 0.5 and not paras[0].lower().startswith(r.label.lower()):
-                self.blocks.append(Heading(cap(r.label) + ":", level=2))
+                base = (
+                    r.label.removeprefix(f"{r.laterality} ") if r.laterality in ("left", "right") else r.label
+                )
+                head = rng.choice(
+                    [
+                        cap(r.label) + ":",
+                        r.label.upper(),
+                        f"{cap(base)}, {r.laterality}:",
+                        f"{cap(base)} ({cap(r.laterality)})",
+                    ]
+                    if r.laterality in ("left", "right")
+                    else [cap(r.label) + ":", r.label.upper()]
+                )
+                self.blocks.append(Heading(head, level=2))
             for t in paras:
                 self.p(t)
         if use_table:
@@ -866,7 +880,7 @@ class Composer:
         self.blocks.append(self.title_for())
         self.header_block()
         prior = self.d(c.prior_report_date) if c.prior_report_date else "my prior report"
-        exam = self.d(c.exam_date or c.report_date)
+        exam = self.d(c.seen or c.report_date)
         self.h(rng.choice(["Introduction", "Reason for Supplemental Report"]))
         self.p(
             f"This supplemental report is prepared at the request of {rng.choice(['applicant counsel', 'defense counsel', 'the claims administrator', 'both parties'])} "
@@ -969,6 +983,10 @@ class Composer:
         self.h("Prior Medical Records")
         self.records()
         self.h("Permanent and Stationary Status")
+        if rng.random() < 0.5:
+            self.p(
+                "Has the patient's condition reached maximal medical improvement (MMI)?   [X] Yes   [ ] No"
+            )
         self.p(mmi_paragraph(self.c))
         self.impairment_section()
         self.apportionment_section()

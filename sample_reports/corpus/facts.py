@@ -177,6 +177,8 @@ class Case:
     traps: list[str] = field(default_factory=list)
     #: Sided body parts injured (and rated separately) on both sides.
     both: list[str] = field(default_factory=list)
+    #: The date the evaluator examined the applicant (for a supplemental report: the earlier exam).
+    seen: date | None = None
 
     @property
     def report_type(self) -> str:
@@ -463,7 +465,7 @@ def _rate(rng: random.Random, key: str, side: str | None, traps: list[str]) -> R
     canonical = CANONICAL[key]
     label = rng.choice(LABELS[key])
     if side == "bilateral":
-        label = f"bilateral {label}s" if key != "hand" else "bilateral hands"
+        label = rng.choice([f"bilateral {label}s", f"bilateral {label}s", f"{label}s, bilaterally"])
     elif side:
         label = f"{side} {label}"
     if key in DRE:
@@ -863,6 +865,7 @@ def make_case(kind: str, index: int, seed: int) -> Case:
     )
     case.extra_type = sup_type
     case.both = extra
+    case.seen = exam
     return case
 
 

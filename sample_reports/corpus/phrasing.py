@@ -91,6 +91,9 @@ def wpi_expr(rng: random.Random, n: int) -> str:
             f"a {n}% whole person impairment",
             f"{n}% WPI",
             f"{n}% whole person",
+            f"a WPI of {n}%",
+            f"{n}WPI",
+            f"whole person impairment of {n} percent",
         ]
     )
 
