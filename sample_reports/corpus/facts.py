@@ -37,6 +37,15 @@ KIND_CYCLE = (
     "pr4",
 )
 
+MMI_CYCLE = {
+    "panel_qme": ("exam", "date", "not_reached", "exam", "month", "date", "exam", "not_reached", "date"),
+    "ame": ("exam", "not_reached", "date", "exam", "month", "date", "exam"),
+    "pr4": ("exam", "date", "month", "exam", "date"),
+    "ptp_narrative": ("date", "exam", "exam", "month", "date"),
+    "pr2": ("not_reached", "not_reached_future", "not_stated", "not_reached", "not_reached_future"),
+    "supplemental": ("restate", "revised", "not_stated", "restate", "not_reached", "revised"),
+}
+
 
 def round_half_up(x: float) -> int:
     """Round as the Guides do (0.5 goes up), not banker's rounding."""
@@ -632,12 +641,10 @@ def make_case(kind: str, index: int, seed: int) -> Case:
                 "Physical Medicine and Rehabilitation",
                 "Chiropractic",
                 "Hand Surgery",
+                "Hand Surgery",
                 "Internal Medicine",
-                "Psychiatry",
-                "Psychology",
-                "Neurology",
-                "Pain Medicine",
             ]
+            + ["Psychiatry", "Psychology", "Neurology", "Neurology", "Pain Medicine"]
         )
     evaluator = _pick_doctor(rng, specialty, used)
     ptp = _pick_doctor(
@@ -690,7 +697,7 @@ def make_case(kind: str, index: int, seed: int) -> Case:
     extra: list[str] = []
     for key in parts:
         if key in SIDED:
-            s = rng.choices(["right", "left", "both", "bilateral"], weights=[5, 4, 2, 1])[0]
+            s = rng.choices(["right", "left", "both", "bilateral"], weights=[5, 4, 2, 3])[0]
             if s == "both":
                 side[key] = "right"
                 extra.append(key)
@@ -701,14 +708,10 @@ def make_case(kind: str, index: int, seed: int) -> Case:
 
     # MMI.
     sup_type = "AME" if rng.random() < 0.3 else "QME"
-    if kind == "pr2":
-        variant = rng.choices(["not_reached", "not_reached_future", "not_stated"], weights=[5, 3, 2])[0]
-    elif kind in ("pr4", "ptp_narrative"):
-        variant = rng.choices(["exam", "date", "month"], weights=[5, 4, 2])[0]
-    elif kind == "supplemental":
-        variant = rng.choices(["restate", "revised", "not_stated", "not_reached"], weights=[4, 3, 3, 1])[0]
-    else:
-        variant = rng.choices(["exam", "date", "month", "not_reached"], weights=[5, 3, 1, 3])[0]
+    # MMI variants go round in turn per kind, so every corpus has each of them.
+    cycle = MMI_CYCLE[kind]
+    ordinal = sum(1 for n in range(index - 1) if KIND_CYCLE[n % len(KIND_CYCLE)] == kind)
+    variant = cycle[(ordinal + seed) % len(cycle)]
     mmi_date: date | None = None
     mmi_month: date | None = None
     prior_report: date | None = None
