@@ -409,6 +409,26 @@ def apportionment_paragraphs(c: Ctx) -> list[str]:
         of = f"the {ap.label}" if ap.label else "the permanent disability"
         of_cap = cap(of)
         cause = ap.cause
+        if ap.split:
+            a_pct, b_pct = ap.split
+            spec = next((i for i in case.injuries if i.type == "specific"), case.injuries[0])
+            ct = next((i for i in case.injuries if i.type == "cumulative"), case.injuries[-1])
+            sd, cd = c.d(spec.start), c.d(ct.end or ct.start)
+            tail = (
+                f", and {non}% to nonindustrial factors ({cause})"
+                if non
+                else ", with no apportionment to nonindustrial factors"
+            )
+            out.append(
+                rng.choice(
+                    [
+                        f"I apportion {a_pct}% of the permanent disability to the specific injury of {sd} and {b_pct}% to the cumulative trauma ending {cd}{tail}.",
+                        f"Of the overall disability, {a_pct}% is caused by the {sd} specific injury, {b_pct}% by the continuous trauma through {cd}{tail}.",
+                        f"Causation of permanent disability: specific injury ({sd}) {a_pct}%; cumulative trauma (through {cd}) {b_pct}%; nonindustrial {non}%.",
+                    ]
+                )
+            )
+            continue
         if ind == 100:
             out.append(
                 rng.choice(
@@ -445,7 +465,9 @@ def apportionment_paragraphs(c: Ctx) -> list[str]:
                     f"I apportion {non}% of {of} to {cause} and {ind}% to the industrial injury.",
                     f"Regarding {part}, {non}% is caused by {cause}; the remaining {ind}% is industrial.",
                     f"Apportionment ({part}): {ind}% industrial / {non}% non-industrial.",
-                    f"Causation of permanent disability for {of}: industrial {ind}%; nonindustrial {non}% ({cause}).",
+                    f"Causation of permanent disability for {of}: industrial {ind}%; nonindustrial {non}% ({cause})."
+                    if ap.label
+                    else f"Causation of permanent disability: industrial {ind}%; nonindustrial {non}% ({cause}).",
                     f"{non} percent of {of} is due to the underlying condition ({cause}) and {ind} percent is due to the industrial injury.",
                     f"Of {of}, {non}% is caused by {cause}.",
                     f"I find that {ind}% of {of} was caused by the industrial injury, with the balance caused by {cause}.",
