@@ -312,6 +312,7 @@ RESTRICTIONS = {
         "No repetitive bending or stooping.",
         "No prolonged sitting for more than 45 minutes without a five-minute break.",
         "No heavy lifting.",
+        "Precluded from heavy lifting, repetitive bending and stooping.",
         "No prolonged standing or walking for more than one hour at a time.",
         "No lifting, pushing or pulling over 35 pounds.",
     ],
@@ -335,6 +336,7 @@ RESTRICTIONS = {
     "thumb": ["No repetitive pinching with the {side} thumb.", "No forceful gripping with the {side} hand."],
     "knee": [
         "No squatting or kneeling.",
+        "Limited to semi-sedentary work.",
         "No climbing ladders.",
         "No walking on uneven ground.",
         "No running or jumping.",

@@ -114,6 +114,12 @@ def rating_paragraphs(c: Ctx, r: Rating) -> list[str]:
             f"{cap(who)} is therefore assigned {w} for the {part}.",
             f"{cap(part)}: {w}.",
             f"Final {part} impairment: {w}.",
+            f"I rate the {part} at {r.wpi}% of the whole person.",
+            f"{cap(w)} is assigned for the {part}."
+            if not w.startswith("a ")
+            else f"I assign {w} to the {part}.",
+            f"There is {w} of the {part}, in my opinion.",
+            f"WPI for the {part}: {r.wpi}%.",
         ]
     )
     m = r.method
@@ -302,6 +308,7 @@ def mmi_paragraph(c: Ctx) -> str:
     a = case.applicant
     who = c.who
     v = case.mmi_variant
+    ptp = case.ptp.dr if case.kind in ("panel_qme", "ame", "supplemental") else "the prior treating physician"
     if v in ("exam", "restate") and case.exam_date and case.kind != "supplemental":
         ex = d(case.exam_date)
         return rng.choice(
@@ -315,10 +322,14 @@ def mmi_paragraph(c: Ctx) -> str:
                 f"It is my opinion that {who} reached MMI as of my examination on {ex}.",
                 f"{cap(who)} has reached maximum medical improvement, and I consider {a.him} permanent and stationary as of this date, {ex}.",
                 f"For rating purposes, {who} is MMI/P&S as of today.",
+                f"Although {ptp} did not consider {a.him} permanent and stationary when last seen, I find that {a.he} has reached MMI as of today's evaluation, {ex}.",
+                f"{cap(who)}'s condition is now stable and ratable. I consider {a.him} permanent and stationary as of {ex}.",
+                f"Maximum Medical Improvement: Yes. Date of MMI: {ex} (date of this examination).",
             ]
         )
     if v == "date" or (v == "restate" and case.kind != "supplemental"):
         md = d(case.mmi_date) if case.mmi_date else ""
+        other = d((case.mmi_date or case.report_date) - timedelta(days=rng.randint(30, 120)))
         return rng.choice(
             [
                 f"{cap(who)} has been permanent and stationary since {md}.",
@@ -329,6 +340,9 @@ def mmi_paragraph(c: Ctx) -> str:
                 f"Maximal medical improvement was attained effective {md}, the date of the last treating visit at which {a.his} condition was documented as unchanged.",
                 f"P&S date: {md}.",
                 f"I find {a.him} to be MMI as of {md}, as there has been no significant change in {a.his} condition since then.",
+                f"While {ptp} found {a.him} P&S on {other}, I find the more appropriate P&S date to be {md}, when {a.his} post-operative therapy was completed.",
+                f"{cap(a.he)} was not yet stationary at the visit of {other}; in my opinion {a.he} became permanent and stationary on {md}.",
+                f"Date of maximum medical improvement: {md}.",
             ]
         )
     if v == "month":
@@ -389,6 +403,8 @@ def mmi_paragraph(c: Ctx) -> str:
             f"It is premature to declare {who} permanent and stationary; a determination of MMI cannot be made until {proc} is completed.",
             f"Permanent and stationary status: deferred pending {proc}.",
             f"{cap(who)} is not yet MMI. Once {proc} has been completed, I would be happy to re-evaluate {a.him} for a determination of permanent and stationary status.",
+            f"Although {ptp} declared {a.him} permanent and stationary on {d(case.report_date - timedelta(days=rng.randint(60, 300)))}, I do not agree; {who} is not at MMI pending {proc}.",
+            f"MMI: not reached. Estimated date of MMI: {d(case.report_date + timedelta(days=rng.choice([60, 90, 120])))}, following {proc}.",
         ]
     )
 
