@@ -18,7 +18,6 @@ class Para:
     """A paragraph of plain text; **bold** spans are allowed."""
 
     text: str
-    indent: bool = False
 
 
 @dataclass
@@ -63,11 +62,6 @@ class Signature:
 
 
 @dataclass
-class PageBreak:
-    """Start a new page."""
-
-
-@dataclass
 class TitleBlock:
     """The report title and optional subtitle lines under the letterhead."""
 
@@ -75,4 +69,4 @@ class TitleBlock:
     subtitles: list[str] = field(default_factory=list)
 
 
-Block = Heading | Para | Bullets | Table | KeyValues | FormGrid | Signature | PageBreak | TitleBlock
+Block = Heading | Para | Bullets | Table | KeyValues | FormGrid | Signature | TitleBlock

@@ -213,7 +213,6 @@ INSURERS = [
     "Orchard Specialty Insurance",
     "Tri-County Self-Insurance Authority",
 ]
-CLAIMS_ADMINS = ["adjuster", "claims examiner", "claims representative"]
 ATTORNEY_FIRMS = [
     "Law Offices of Marquez & Feld",
     "Delgado, Ruiz & Partners",

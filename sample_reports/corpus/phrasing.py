@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -50,9 +49,6 @@ class Ctx:
     case: Case
     rng: random.Random
     d: DateWriter
-
-    def pick(self, options: list[str]) -> str:
-        return self.rng.choice(options)
 
     @property
     def who(self) -> str:
@@ -535,6 +531,3 @@ def future_medical_paragraph(c: Ctx) -> str:
             ]
         )
     return ""
-
-
-Phrase = Callable[[Ctx], str]

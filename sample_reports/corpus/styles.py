@@ -25,7 +25,6 @@ from reportlab.platypus import (
     Spacer,
     TableStyle,
 )
-from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Table as RLTable
 
 from sample_reports.corpus import names
@@ -35,7 +34,6 @@ from sample_reports.corpus.blocks import (
     FormGrid,
     Heading,
     KeyValues,
-    PageBreak,
     Para,
     Signature,
     Table,
@@ -565,8 +563,6 @@ class _Renderer:
                 if b.place_date:
                     sig.append(Paragraph(_markup(b.place_date), self.body))
                 story.append(KeepTogether(sig))
-            elif isinstance(b, PageBreak):
-                story.append(RLPageBreak())
         return story
 
 
