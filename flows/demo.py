@@ -16,9 +16,12 @@ def _report_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES)
 
 
-def prepare_demo_home(home: Path, count: int) -> tuple[Path | None, int]:
-    """Make `home` fresh (a non-empty one is renamed aside, never deleted) and fill its inbox with
-    `count` generated sample reports, scans included; returns (where the old home went, files copied)."""
+def prepare_demo_home(home: Path, count: int, scanned: int = 1) -> tuple[Path | None, int, int]:
+    """Make `home` fresh (a non-empty one is renamed aside, never deleted) and fill its inbox with `count`
+    generated born-digital reports, plus an office scan and a fax of the `scanned` shortest of a few more.
+
+    Returns (where the old home went, digital reports copied, scanned copies copied).
+    """
     from sample_reports.generate import generate_corpus
 
     moved: Path | None = None
@@ -27,10 +30,17 @@ def prepare_demo_home(home: Path, count: int) -> tuple[Path | None, int]:
         home.rename(moved)
     inbox = Home(home).ensure().inbox
     with tempfile.TemporaryDirectory(prefix="medlegal-demo-") as tmp:
-        generate_corpus(Path(tmp), count=count, scans=True)
-        reports = _report_files(Path(tmp))
-        for src in reports:
-            dst = inbox / src.name
+        digital = generate_corpus(Path(tmp) / "digital", count=count, scans=False)
+        copies: list[tuple[Path, str]] = []
+        if scanned:
+            # About one report in four gets an office scan and a fax; OCR is slow, so take the shortest.
+            generate_corpus(Path(tmp) / "scanned", count=4 * scanned + 1, scans=True)
+            scans = _report_files(Path(tmp) / "scanned" / "scans")
+            sources = {p.stem: p.stat().st_size for p in (Path(tmp) / "scanned" / "pdf").glob("*.pdf")}
+            shortest = sorted({p.stem for p in scans}, key=lambda stem: sources.get(stem, 0))[:scanned]
+            copies = [(p, f"{p.stem}_{p.parent.name}_scan{p.suffix}") for p in scans if p.stem in shortest]
+        for src, name in [(p, p.name) for p in digital] + copies:
+            dst = inbox / name
             shutil.copyfile(src, dst)
             dst.chmod(FILE_MODE)
-    return moved, len(reports)
+    return moved, len(digital), len(copies)

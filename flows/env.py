@@ -20,6 +20,7 @@ def prefect_environment(home: Path) -> dict[str, str]:
         "PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS": "false",
         # Let Prefect's run logs carry pipeline.* log lines (file names and sha256 prefixes only).
         "PREFECT_LOGGING_EXTRA_LOGGERS": "pipeline",
+        "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
         # A run of medlegal is one process; the ephemeral API should wait long enough on a busy machine.
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from typing import Any
 
 from prefect import get_run_logger, task
@@ -63,7 +62,7 @@ def fan_out(batch: Batch, *, progress: bool = True) -> list[DocumentOutcome]:
     futures: dict[PrefectFuture[DocumentOutcome], Claim] = {
         doc_task.submit(claim, batch.context): claim for claim in batch.claims
     }
-    bar = Progress(len(futures), enabled=progress and sys.stderr.isatty(), bar=True)
+    bar = Progress(len(futures), enabled=progress)
     outcomes: list[DocumentOutcome] = []
     try:
         for future in as_completed(list(futures)):

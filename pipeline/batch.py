@@ -21,6 +21,7 @@ import socket
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -652,7 +653,7 @@ def summary_text(summary: BatchSummary) -> str:
         + (f", waiting for the next run {summary.waiting}" if summary.waiting else ""),
     ]
     for o in summary.needs_review:
-        lines.append(f"  review: {o.filename} ({(o.sha256 or '')[:12]}) {', '.join(o.flags) or 'no flags'}")
+        lines.append(f"  review: {o.filename} ({(o.sha256 or '')[:12]}) {_flag_list(o.flags)}")
     for o in summary.failures:
         assert o.error is not None
         lines.append(
@@ -686,7 +687,7 @@ def summary_markdown(summary: BatchSummary) -> str:
     if summary.needs_review:
         md += ["## Records needing review", "", "| file | sha256 | flags |", "|---|---|---|"]
         md += [
-            f"| {_md(o.filename)} | `{(o.sha256 or '')[:12]}` | {_md(', '.join(o.flags))} |"
+            f"| {_md(o.filename)} | `{(o.sha256 or '')[:12]}` | {_md(_flag_list(o.flags))} |"
             for o in summary.needs_review
         ]
         md.append("")
@@ -700,6 +701,12 @@ def summary_markdown(summary: BatchSummary) -> str:
         md.append("")
     md.append(f"Records: `{summary.home / 'outbox'}`; batch file `{summary.jsonl_path.name}`.")
     return "\n".join(md)
+
+
+def _flag_list(flags: Sequence[str]) -> str:
+    """Flag codes once each, with a count when repeated: "LOW_CONFIDENCE x3, WPI_AMBIGUOUS"."""
+    counts = Counter(flags)
+    return ", ".join(f"{c} x{n}" if n > 1 else c for c, n in counts.items()) or "no flags"
 
 
 def _md(text: str) -> str:

@@ -109,6 +109,9 @@ def _batch_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     settings = load_settings()
     os.umask(0o077)  # outputs, the store and Prefect's state hold medical records: owner only
     configure_prefect(settings)
+    if not args.verbose:
+        # One "Finished in state Completed()" per document says nothing; failures still show.
+        os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "WARNING")
     return settings
 
 
@@ -185,9 +188,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _add_run_demo(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run-demo", help="copy the sample reports into a fresh home's inbox and run one batch")
+    p = sub.add_parser("run-demo", help="copy sample reports into a fresh home's inbox and run one nightly batch")
     _add_batch_options(p)
-    p.add_argument("--count", type=int, default=12, help="sample reports to generate (default 12)")
+    p.add_argument("--count", type=int, default=10, help="born-digital sample reports (default 10)")
+    p.add_argument("--scanned", type=int, default=1, help="reports also dropped as office scan and fax (default 1)")
     p.set_defaults(handler=_cmd_run_demo)
 
 
@@ -195,11 +199,12 @@ def _cmd_run_demo(args: argparse.Namespace) -> int:
     from flows.demo import prepare_demo_home
 
     home = args.home or Path("var")
-    moved, copied = prepare_demo_home(home, args.count)
+    moved, digital, scanned = prepare_demo_home(home, args.count, args.scanned)
     if moved is not None:
         sys.stderr.write(f"medlegal: {home} was not empty; kept it as {moved}\n")
     sys.stderr.write(
-        f"medlegal: copied {copied} sample report(s) into {home / 'inbox'}; running the nightly batch once\n"
+        f"medlegal: {digital + scanned} sample reports ({digital} born-digital, {scanned} scanned or faxed) "
+        f"copied into {home / 'inbox'}; running the nightly batch once\n"
     )
     args.home = home
     args.reprocess = False

@@ -18,7 +18,7 @@ _PREFECT_HOME = tempfile.mkdtemp(prefix="medlegal-test-prefect-")
 os.environ.setdefault("PREFECT_HOME", _PREFECT_HOME)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "pipeline")
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
@@ -35,6 +35,13 @@ def prefect_api() -> Iterator[str]:
     with prefect_test_harness(server_startup_timeout=180):
         yield str(PREFECT_API_URL.value())
     shutil.rmtree(_PREFECT_HOME, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def subprocess_prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """PREFECT_HOME shared by the tests that start their own Prefect server (its database is migrated
+    once, which is most of a server's start-up time)."""
+    return tmp_path_factory.mktemp("prefect_home")
 
 
 @pytest.fixture
