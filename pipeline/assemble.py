@@ -82,6 +82,19 @@ def is_heading(text: str) -> bool:
     return False
 
 
+_SMALL = {"of", "and", "the", "to", "for", "on", "in", "a", "an", "or", "&", "/", "-", "with", "at", "by"}
+
+
+def is_title_line(text: str) -> bool:
+    """A short Title Case line with no closing punctuation ('Records Reviewed', 'Apportionment')."""
+    words = text.split()
+    if not 1 <= len(words) <= 7 or text.endswith((".", ",", ";")) or len(text) > 70:
+        return False
+    if not re.fullmatch(r"[A-Za-z0-9&/()'\-:,. ]+", text):
+        return False
+    return words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in _SMALL or w[:1] in "(&/-" for w in words)
+
+
 def _line_gap_is_break(prev: Line, line: Line, new_page: bool) -> bool:
     if new_page:
         # A paragraph runs on over a page break only when the previous page ended mid-sentence.
@@ -99,6 +112,8 @@ def _starts_block(prev: Line | None, line: Line, new_page: bool = False) -> bool
         _line_gap_is_break(prev, line, new_page)
         or is_heading(text)
         or is_heading(prev_text)
+        or (is_title_line(text) and prev_text.endswith((".", ":", "?", "!")))
+        or (is_title_line(prev_text) and text[:1].isupper())
         or _LIST_ITEM.match(text)
         or prev_text.endswith(":")
         or _looks_like_row(prev)

@@ -95,8 +95,13 @@ def extract_mmi(rt: ReportText, exam_date: str | None, mmi_field_date: str | Non
     """This evaluator's MMI status and date, from the statements in own sections."""
     flags: list[Flag] = []
     statements = [st for s in rt.sentences if (st := _mmi_statement(rt, s, exam_date)) is not None]
-    if mmi_field_date and not any(st.date == mmi_field_date for st in statements):
-        pass
+    if mmi_field_date and not any(st.date == mmi_field_date and st.weight >= 3 for st in statements):
+        # A form field ("Permanent & Stationary Date:" with the date under it): evidence is where it is written.
+        holder = next((s for s in rt.sentences if mmi_field_date in {d.iso for d in find_dates(s.text)}
+                       and load_rules().cue("mmi").search(s.text)), None) or next(
+            (s for s in rt.sentences if load_rules().cue("mmi").search(s.text)), None)
+        if holder is not None:
+            statements.append(MmiStatement(holder, "reached", mmi_field_date, False, False, 3.0))
     if not statements:
         return Mmi(status="not_stated", confidence=0.9), flags
     reached = [st for st in statements if st.status == "reached"]
@@ -165,19 +170,17 @@ def extract_apportionment(rt: ReportText) -> list[Apportionment]:
             if sub:
                 part, side = sub
         ind = non = None
-        pcts = [(m.start(), float(m.group(1))) for m in re.finditer(_PCT, text, re.I)]
-        for pos, value in pcts:
-            window_after = text[pos : pos + 90]
-            window_before = text[max(0, pos - 60) : pos]
-            first_after = re.sub(r"^\S+\s*(?:%|percent|per cent)\s*", "", window_after)
-            if non_cue.match(first_after) or (re.match(
-                r"(?:is |was |are )?(?:of (?:the|his|her) (?:current |present )?(?:disability|impairment) )?"
-                r"(?:is |was )?(?:due to|caused by|attributable to|related to|apportioned to|secondary to|"
-                r"the result of|resulting from|from|to)\s+(?:the\s+|his\s+|her\s+|a\s+)?(?:\w+\s+){0,2}?", first_after, re.I
-            ) and non_cue.search(first_after[:70]) and not re.match(r"(?:\w+\s+){0,4}?industrial", first_after, re.I)):
-                non = value if non is None else non
-            elif ind_cue.search(first_after[:70]) or re.search(r"industrial(?:ly)?\W*$", window_before, re.I):
-                ind = value if ind is None else ind
+        pcts = [(m.start(), m.end(), float(m.group(1))) for m in re.finditer(_PCT, text, re.I)]
+        for k, (pos, pend, value) in enumerate(pcts):
+            seg_end = pcts[k + 1][0] if k + 1 < len(pcts) else len(text)
+            seg_start = pcts[k - 1][1] if k else 0
+            kind = _share_kind(text[pend:seg_end], ind_cue, non_cue) or _share_kind(
+                text[seg_start:pos], ind_cue, non_cue, last=True
+            )
+            if kind == "non" and non is None:
+                non = value
+            elif kind == "ind" and ind is None:
+                ind = value
         if ind is None and non is None:
             if none_cue.search(text) and (in_section or re.search(r"apportion", text, re.I)):
                 ind, non = 100.0, 0.0
@@ -194,6 +197,20 @@ def extract_apportionment(rt: ReportText) -> list[Apportionment]:
         out.append(Apportionment(body_part=part, laterality=side, industrial_pct=_n(ind), nonindustrial_pct=_n(non),
                                  evidence=rt.evidence(s)))
     return out
+
+
+def _share_kind(segment: str, ind_cue: re.Pattern[str], non_cue: re.Pattern[str], last: bool = False) -> str | None:
+    """Whether a share's words name the industrial injury ('ind') or something else ('non')."""
+    hits: list[tuple[int, str]] = []
+    non_spans = [(m.start(), m.end()) for m in non_cue.finditer(segment)]
+    hits += [(a, "non") for a, _ in non_spans]
+    for m in ind_cue.finditer(segment):
+        if not any(a <= m.start() < b for a, b in non_spans):
+            hits.append((m.start(), "ind"))
+    if not hits:
+        return None
+    hits.sort()
+    return hits[-1][1] if last else hits[0][1]
 
 
 def _n(v: float | None) -> int | float | None:

@@ -43,7 +43,7 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
     applicant, employer = facts.applicant_and_employer(fields, rt)
     flags: list[Flag] = []
 
-    mmi, mmi_flags = conclusions.extract_mmi(rt, exam_date, None)
+    mmi, mmi_flags = conclusions.extract_mmi(rt, exam_date, facts.first_date(fields.all("mmi_date")))
     flags += mmi_flags
     mentions = find_mentions(rt)
     impairments, imp_flags = resolve_impairments(rt, mentions)

@@ -6,6 +6,8 @@ and the signature block fill what the fields do not.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import re
 from collections import Counter
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from models.document import Document
+from models.document import Document, Line, Word
 from models.record import Evaluator, Injury
 from pipeline.dates import DATE_RE, find_dates, parse_date
 from pipeline.textview import ReportText
@@ -37,7 +39,7 @@ def _field_labels() -> list[tuple[str, str]]:
 @cache
 def _label_regex() -> re.Pattern[str]:
     alts = "|".join(re.escape(lab).replace(r"\ ", r"\s+") for lab, _ in _field_labels())
-    return re.compile(rf"(?:^|\s{{2,}}|\|\s*|\s)({alts})\s*(?:[:#]|\bno\.?:?|\.:)\s*", re.I)
+    return re.compile(rf"(?:^|(?<=\s)|(?<=\|))({alts})\s*(?:[:#]|\bno\.?:?|\.:)\s*", re.I)
 
 
 @dataclass
@@ -54,27 +56,144 @@ class Fields:
         return [x for x, _ in self.values.get(key, [])]
 
 
-def read_fields(document: Document, max_pages: int = 3) -> Fields:
-    """'Label: value' fields from the first pages (all lines, headers included) and from every page's lines."""
-    out = Fields()
+def _norm_label(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower()).strip().rstrip(":#").strip()
+
+
+@cache
+def _label_lookup() -> dict[str, str]:
+    return {_norm_label(k): v for k, v in _field_labels()}
+
+
+def _groups(words: list[Word]) -> list[list[Word]]:
+    """Words split at wide gaps, as the cells of a form or a two-column header are."""
+    if not words:
+        return []
+    widths = sorted((w.bbox[2] - w.bbox[0]) / max(1, len(w.text)) for w in words)
+    char_w = widths[len(widths) // 2]
+    out = [[words[0]]]
+    for a, b in itertools.pairwise(words):
+        if b.bbox[0] - a.bbox[2] > 2.2 * char_w:
+            out.append([b])
+        else:
+            out[-1].append(b)
+    return out
+
+
+def _text(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+def _line_fields(line: Line, below: Line | None, above: Line | None) -> list[tuple[str, str]]:
+    """(field id, value) pairs of one line, reading values beside the label or under it."""
     regex = _label_regex()
-    labels = dict((k.lower(), v) for k, v in _field_labels())
+    lookup = _label_lookup()
+    words = line.words
+    text = line.text
+    if not words or " ".join(w.text for w in words) != text:
+        return _regex_fields(text)
+    starts, pos = [], 0
+    for w in words:
+        starts.append(pos)
+        pos += len(w.text) + 1
+    labels: list[tuple[int, int, str]] = []  # first word, word after the label, field id
+    for m in regex.finditer(text):
+        if m.start(1) > 0 and text[m.start(1) - 1] not in " |":
+            continue
+        key = lookup.get(_norm_label(m.group(1)))
+        if key is None:
+            continue
+        wa = bisect.bisect_right(starts, m.start(1)) - 1
+        wb = bisect.bisect_left(starts, m.end() - 1)
+        wb = max(wb, wa + 1)
+        while wb < len(words) and starts[wb] < m.end() and words[wb].text.strip() in {":", "#", "No.", "No.:"}:
+            wb += 1
+        if starts[wa] != m.start(1):
+            continue
+        if labels and wa < labels[-1][1]:
+            continue
+        labels.append((wa, wb, key))
+    # Wrapped labels: "Date of" here and "Examination:" under it form one label.
+    if below is not None:
+        for group in _groups(below.words):
+            gtext = _text(group)
+            if not gtext.endswith(":") or len(group) > 3:
+                continue
+            for top in _groups(words):
+                if abs(top[0].bbox[0] - group[0].bbox[0]) < 4 and not _text(top).endswith(":"):
+                    key = lookup.get(_norm_label(_text(top) + " " + gtext))
+                    if key:
+                        wa = words.index(top[0])
+                        labels.append((wa, wa + len(top), key))
+                        labels.sort()
+    out: list[tuple[str, str]] = []
+    groups = _groups(words)
+    group_of = {id(w): gi for gi, g in enumerate(groups) for w in g}
+    for i, (_wa, wb, key) in enumerate(labels):
+        limit = labels[i + 1][0] if i + 1 < len(labels) else len(words)
+        value_words = []
+        for w in words[wb:limit]:
+            if value_words and group_of[id(w)] != group_of[id(value_words[-1])]:
+                break
+            if not value_words and wb > 0 and group_of[id(w)] != group_of[id(words[wb - 1])] and _is_label_group(
+                groups[group_of[id(w)]], lookup
+            ):
+                break
+            value_words.append(w)
+        value = _text(value_words).strip(" |;,")
+        if not value and below is not None:
+            x0, x1 = _column(words, groups, group_of, labels, i)
+            value = _text([w for w in below.words if x0 - 4 <= w.bbox[0] < x1 - 4]).strip(" |;,")
+        if value:
+            out.append((key, value))
+    return out
+
+
+def _column(words: list[Word], groups: list[list[Word]], group_of: dict[int, int],
+            labels: list[tuple[int, int, str]], i: int) -> tuple[float, float]:
+    """The x-range of a form column headed by label i: its cell, up to the next cell or label."""
+    wa = labels[i][0]
+    gi = group_of[id(words[wa])]
+    alone = not any(group_of[id(words[o[0]])] == gi for j, o in enumerate(labels) if j != i)
+    x0 = groups[gi][0].bbox[0] if alone else words[wa].bbox[0]
+    nexts = [g[0].bbox[0] for g in groups[gi + 1 :]]
+    nexts += [words[o[0]].bbox[0] for o in labels if words[o[0]].bbox[0] > words[wa].bbox[0]]
+    nexts += [w.bbox[0] for w in groups[gi] if w.bbox[0] > words[wa].bbox[0] and w.text.endswith(":")
+              and w is not words[labels[i][1] - 1]]
+    return x0, min(nexts) if nexts else 10_000.0
+
+
+def _is_label_group(group: list[Word], lookup: dict[str, str]) -> bool:
+    text = _text(group)
+    return text.endswith(":") and len(group) <= 4
+
+
+def _regex_fields(text: str) -> list[tuple[str, str]]:
+    regex = _label_regex()
+    lookup = _label_lookup()
+    matches = [m for m in regex.finditer(text) if m.start(1) == 0 or text[m.start(1) - 1] in " |"]
+    out = []
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start(1) if i + 1 < len(matches) else len(text)
+        key = lookup.get(_norm_label(m.group(1)))
+        value = text[m.end() : end].strip(" |;,")
+        if key and value:
+            out.append((key, value))
+    return out
+
+
+def read_fields(document: Document, max_pages: int = 3) -> Fields:
+    """'Label: value' fields: beside their label, under it (forms), or with a label wrapped over two lines."""
+    out = Fields()
     for page in document.pages:
-        for line in page.lines:
-            text = line.text.strip()
-            if page.number > max_pages and not re.search(r"date|p&s|permanent|mmi", text, re.I):
+        lines = page.lines
+        for i, line in enumerate(lines):
+            if page.number > max_pages and not re.search(r"date|p&s|permanent|mmi", line.text, re.I):
                 continue
-            matches = [m for m in regex.finditer(text) if m.start(1) == 0 or text[m.start(1) - 1] in " |"]
-            if not matches or (matches[0].start(1) > 0 and not re.match(r"^\S", text[: matches[0].start(1)].strip()
-                                                                          or "x")):
-                continue
-            for i, m in enumerate(matches):
-                end = matches[i + 1].start(1) if i + 1 < len(matches) else len(text)
-                value = text[m.end() : end].strip(" |;,")
-                key = labels.get(re.sub(r"\s+", " ", m.group(1).lower()))
-                if key is None or not value:
-                    continue
-                if key == "report_date" and m.group(1).lower() == "date" and page.number > 2:
+            below = lines[i + 1] if i + 1 < len(lines) else None
+            above = lines[i - 1] if i else None
+            for key, value in _line_fields(line, below, above):
+                if key == "report_date" and page.number > 2:
                     continue
                 out.values.setdefault(key, []).append((value, page.number))
     return out
@@ -172,12 +291,14 @@ def injuries(fields: Fields, rt: ReportText) -> list[Injury]:
         if re.search(r"\bcumulative(?:\s+trauma)?|\bCT\b|date of injury|dates of injury|\bDOI\b", s.text, re.I) and len(
             s.text) < 400:
             sources.append(s.text)
-    for src in sources:
-        for inj in _parse_injuries(src):
+    fields_n = len(fields.all("injury"))
+    for n, src in enumerate(sources):
+        for inj in _parse_injuries(src, is_field=n < fields_n):
             add(inj)
     # A specific date that equals a CT end date is the same claim written twice.
-    ct_ends = {i.end for i in out if i.type == "cumulative"}
-    return [i for i in out if not (i.type == "specific" and i.start in ct_ends)]
+    ct_ends = {i.end for i in out if i.type == "cumulative" and i.start}
+    return [i for i in out if not (i.type == "specific" and i.start in ct_ends)
+            and not (i.type == "cumulative" and i.start is None and i.end in ct_ends)]
 
 
 _RANGE = re.compile(
@@ -185,7 +306,7 @@ _RANGE = re.compile(
 )
 
 
-def _parse_injuries(text: str) -> list[Injury]:
+def _parse_injuries(text: str, is_field: bool = False) -> list[Injury]:
     out: list[Injury] = []
     used: list[tuple[int, int]] = []
     for m in _RANGE.finditer(text):
@@ -193,11 +314,11 @@ def _parse_injuries(text: str) -> list[Injury]:
         end = parse_date(m.group(2)) if "present" not in m.group(2).lower() else None
         prefix = text[max(0, m.start() - 80) : m.start()]
         if start and (re.search(r"\bCT\b|cumulative|continuous|repetitive|period", prefix + text[m.end():m.end()+20],
-                                re.I) or _is_injury_field(text)):
+                                re.I) or is_field):
             if not re.search(r"\b(?:TTD|TPD|temporar\w+|off work|disabled|employed|worked)\b", prefix[-40:], re.I):
                 out.append(Injury(type="cumulative", start=start, end=end))
                 used.append((m.start(), m.end()))
-    if not re.search(r"date of injury|dates? of injury|\bDOI\b|injur", text, re.I) and not _is_injury_field(text):
+    if not re.search(r"date of injury|dates? of injury|\bDOI\b|injur", text, re.I) and not is_field:
         return out
     for m in re.finditer(r"\b(?:cumulative(?:ly)?|CT)\b[^.;]{0,40}?\b(?:through|thru|ending|until|to)\s+(" +
                          DATE_RE.pattern + ")", text, re.I):
@@ -212,14 +333,11 @@ def _parse_injuries(text: str) -> list[Injury]:
         before = text[max(0, d.start - 45) : d.start]
         if re.search(r"birth|dob|born|exam|evaluat|report|surgery|seen|visit|dated", before, re.I):
             continue
-        if _is_injury_field(text) or re.search(r"(?:injur\w*|DOI|accident|incident)\W{0,3}(?:on|of|occurred "
-                                               r"on|date\w*)?\W{0,3}(?:on\s+)?$", before, re.I):
+        if is_field or re.search(r"(?:(?:specific|industrial|work|claimed)\s+injur\w*|date of injury|injured|DOI)"
+                                 r"\W{0,3}(?:on|of|occurred on|date\w*)?\W{0,3}(?:on\s+)?(?:or about\s+)?$",
+                                 before, re.I):
             out.append(Injury(type="specific", start=d.iso, end=None))
     return out
-
-
-def _is_injury_field(text: str) -> bool:
-    return not re.search(r"[a-z]{3,}\s+[a-z]{3,}\s+[a-z]{3,}\s+[a-z]{3,}", text) or len(text) < 60
 
 
 def report_type(rt: ReportText, title: str | None) -> tuple[str | None, bool, float]:
@@ -264,8 +382,8 @@ def title(document: Document) -> str | None:
 
 def exam_and_report_dates(fields: Fields, rt: ReportText) -> tuple[str | None, str | None]:
     """The date of the examination and the date of the report."""
-    exam = _first_date(fields.all("exam_date"))
-    report = _first_date(fields.all("report_date"))
+    exam = first_date(fields.all("exam_date"))
+    report = first_date(fields.all("report_date"))
     if exam is None:
         for s in rt.sentences[:300]:
             m = re.search(r"\b(?:I|we|the undersigned)\s+(?:personally\s+)?(?:examined|evaluated|saw|interviewed|re-?evaluated|"
@@ -297,7 +415,7 @@ def exam_and_report_dates(fields: Fields, rt: ReportText) -> tuple[str | None, s
     return exam, report
 
 
-def _first_date(values: list[str]) -> str | None:
+def first_date(values: list[str]) -> str | None:
     for v in values:
         ds = [d for d in find_dates(v) if d.iso]
         if ds:

@@ -48,25 +48,39 @@ if not Doc.has_extension("sections"):
 def medlegal_sections(doc: Doc) -> Doc:
     """Mark where each section starts; every sentence then has a section label and a sub-heading."""
     marks: list[SectionMark] = [SectionMark(0, "introduction", "", False)]
+    text_all = doc.text
     for sent in doc.sents:
         text = sent.text.strip()
         if not text:
             continue
         current = marks[-1]
-        if is_heading(text):
+        standalone = (sent.start_char == 0 or text_all[max(0, sent.start_char - 2) : sent.start_char] == "\n\n") and (
+            sent.text.endswith("\n\n") or sent.end_char >= len(text_all) - 2
+        )
+        short = len(text.split()) <= 8 and not text.endswith((".", ",", ";"))
+        if is_heading(text) or (standalone and short):
             label = label_heading(text)
-            if label:
+            strong = text.isupper() or bool(_NUMBERING.match(text))
+            if label and (current.label != "records_review" or strong
+                          or (_ends_review(label) and not text.endswith(":"))):
                 marks.append(SectionMark(sent.start_char, label, text, False))
-            else:
+            elif is_heading(text) or label:
                 marks.append(SectionMark(sent.start_char, current.label, text, True))
             continue
         inline = _INLINE.match(text)
-        if inline:
+        if inline and current.label != "records_review":
             label = label_heading(inline.group(1))
             if label:
                 marks.append(SectionMark(sent.start_char, label, inline.group(1), False))
     doc._.sections = marks
     return doc
+
+
+def _ends_review(label: str) -> bool:
+    """Sections that close a record review even under a Title Case heading."""
+    return label in {"exam", "disability_status", "impairment", "apportionment", "causation", "discussion",
+                     "summary", "work_restrictions", "future_medical", "declaration", "complaints", "history",
+                     "diagnostics", "pain", "almaraz"}
 
 
 def section_at(doc: Doc, char: int) -> SectionMark:
