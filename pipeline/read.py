@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -58,6 +59,9 @@ _PLAUSIBLE_DPI = (100.0, 1200.0)
 _LETTER_LONG_SIDE_IN = 11.0
 
 PageSlot = Page | Future[Page]
+
+#: PDFium is not thread-safe; flows may read several documents at once in threads of one process.
+_PDFIUM = threading.RLock()
 
 
 def detect_media_type(head: bytes) -> str | None:
@@ -225,48 +229,62 @@ def _render(page: pdfium.PdfPage, scale: float) -> imaging.Gray:
 
 
 def _read_pdf(path: Path, settings: Settings, pool: OcrPool) -> list[PageSlot]:
-    pdf = _open_pdf(path)
+    with _PDFIUM:
+        pdf = _open_pdf(path)
+        count = len(pdf)
     text_layer = _TextLayer(path)
     try:
-        count = len(pdf)
         if count == 0:
             raise NoPagesError("the PDF has no pages", path=path)
         if count > settings.max_pages:
             raise LimitExceededError(f"{count} pages, over the limit of {settings.max_pages}", path=path)
-        scale = settings.ocr_dpi / 72
         slots: list[PageSlot] = []
         for index in range(count):
-            number = index + 1
-            page = pdf[index]
-            try:
-                width, height = page.get_size()
-                textpage = page.get_textpage()
-                text = textpage.get_text_range()
-                textpage.close()
-                coverage = 0.0
-                if len(text) < 2 * IMAGE_PAGE_MAX_CHARS:
-                    coverage = _image_coverage(page, width, height)
-                decision = needs_ocr(text, settings, image_coverage=coverage, page_number=number)
-                if not decision.ocr:
-                    slots.append(text_layer.page(number, decision.reason))
-                    continue
-                pixels = width * height * scale * scale
-                if pixels > settings.max_page_pixels:
-                    raise LimitExceededError(
-                        f"page {number} would render to {pixels / 1e6:.0f} megapixels, over the "
-                        f"{settings.max_page_pixels / 1e6:.0f} MP limit",
-                        path=path,
-                    )
-                image = _render(page, scale)
-            except pdfium.PdfiumError as e:
-                raise CorruptFileError(f"page {number} cannot be read ({e})", path=path) from e
-            finally:
-                page.close()
-            slots.append(pool.submit(PageImage(number, image, scale, decision.reason, path)))
+            job = _probe_page(pdf, index, path, settings)
+            if isinstance(job, str):
+                slots.append(text_layer.page(index + 1, job))
+            else:
+                slots.append(pool.submit(job))
         return slots
     finally:
         text_layer.close()
-        pdf.close()
+        with _PDFIUM:
+            pdf.close()
+
+
+def _probe_page(pdf: pdfium.PdfDocument, index: int, path: Path, settings: Settings) -> str | PageImage:
+    """Triage one page: the reason to read its text layer, or the rendered image to OCR."""
+    number = index + 1
+    scale = settings.ocr_dpi / 72
+    with _PDFIUM:
+        try:
+            page = pdf[index]
+        except pdfium.PdfiumError as e:
+            raise CorruptFileError(f"page {number} cannot be read ({e})", path=path) from e
+        try:
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            textpage.close()
+            coverage = 0.0
+            if len(text) < 2 * IMAGE_PAGE_MAX_CHARS:
+                coverage = _image_coverage(page, width, height)
+            decision = needs_ocr(text, settings, image_coverage=coverage, page_number=number)
+            if not decision.ocr:
+                return decision.reason
+            pixels = width * height * scale * scale
+            if pixels > settings.max_page_pixels:
+                raise LimitExceededError(
+                    f"page {number} would render to {pixels / 1e6:.0f} megapixels, over the "
+                    f"{settings.max_page_pixels / 1e6:.0f} MP limit",
+                    path=path,
+                )
+            image = _render(page, scale)
+        except pdfium.PdfiumError as e:
+            raise CorruptFileError(f"page {number} cannot be read ({e})", path=path) from e
+        finally:
+            page.close()
+    return PageImage(number, image, scale, decision.reason, path)
 
 
 # --- images -----------------------------------------------------------------------------------------------

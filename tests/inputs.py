@@ -182,11 +182,14 @@ def column_lines(seed: int, count: int) -> list[str]:
     return sentences(seed, count, words_per_line=5)
 
 
-def scanned_pdf(src: Path, path: Path, seed: int, dpi: int = 300, **degrade: float) -> Path:
-    """An image-only PDF of `src`'s pages passed through `office_scan` (keyword args tune it)."""
+def scanned_pdf(
+    src: Path, path: Path, seed: int, dpi: int = 300, skew_deg: float = 1.0, noise: float = 0.04
+) -> Path:
+    """An image-only PDF of `src`'s pages passed through `office_scan`."""
+    images = scan.render_pdf(src, dpi)
     pages = [
-        scan.office_scan(img, seed=seed + i, **degrade) for i, img in enumerate(scan.render_pdf(src, dpi))
-    ]  # type: ignore[arg-type]
+        scan.office_scan(img, seed=seed + i, skew_deg=skew_deg, noise=noise) for i, img in enumerate(images)
+    ]
     return scan.save_pdf(pages, path)
 
 
