@@ -417,6 +417,18 @@ def _ensure_outbox(ctx: BatchContext, sha: str, body: str) -> Path:
     return out
 
 
+def _note_intake(
+    store: Store, ctx: BatchContext, claim: Claim, sha: str, status: Status, record_id: int, dst: Path
+) -> None:
+    """Record the intake of a finished document; the document is done either way, so never raise."""
+    try:
+        store.add_intake(ctx.run_id, claim.name, sha, status, record_id=record_id, stored_as=str(dst))
+    except StoreError as e:
+        log.error(
+            "%s (%s): %s, but the store could not record the intake: %s", claim.name, sha[:12], status, e
+        )
+
+
 def process_claim(claim: Claim, ctx: BatchContext) -> DocumentOutcome:
     """Process one claimed file to its end (archived or quarantined).
 
@@ -431,7 +443,7 @@ def process_claim(claim: Claim, ctx: BatchContext) -> DocumentOutcome:
     if existing is not None:
         out = _ensure_outbox(ctx, sha, existing.body)
         dst = _archive(claim, ctx.home, ctx.day)
-        store.add_intake(ctx.run_id, claim.name, sha, "duplicate", record_id=existing.id, stored_as=str(dst))
+        _note_intake(store, ctx, claim, sha, "duplicate", existing.id, dst)
         outcome = DocumentOutcome(
             filename=claim.name,
             sha256=sha,
@@ -476,7 +488,7 @@ def process_claim(claim: Claim, ctx: BatchContext) -> DocumentOutcome:
     else:
         _ensure_outbox(ctx, sha, saved.stored.body)
     dst = _archive(claim, ctx.home, ctx.day)
-    store.add_intake(ctx.run_id, claim.name, sha, status, record_id=saved.stored.id, stored_as=str(dst))
+    _note_intake(store, ctx, claim, sha, status, saved.stored.id, dst)
     stored = saved.stored.record()
     outcome = DocumentOutcome(
         filename=claim.name,

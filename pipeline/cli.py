@@ -198,7 +198,9 @@ def _add_run_demo(sub: argparse._SubParsersAction) -> None:
 def _cmd_run_demo(args: argparse.Namespace) -> int:
     from flows.demo import prepare_demo_home
 
-    home = args.home or Path("var")
+    from pipeline.settings import load_settings
+
+    home = args.home or load_settings().home
     moved, digital, scanned = prepare_demo_home(home, args.count, args.scanned)
     if moved is not None:
         sys.stderr.write(f"medlegal: {home} was not empty; kept it as {moved}\n")
@@ -211,11 +213,64 @@ def _cmd_run_demo(args: argparse.Namespace) -> int:
     return _cmd_run_inbox(args)
 
 
+# --- evaluate ---------------------------------------------------------------------------------------------
+
+
+def _add_evaluate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("evaluate", help="score extraction over a labelled directory (per-field accuracy)")
+    p.add_argument("directory", type=Path, help="folder of reports (PDF/TIFF/PNG/JPEG)")
+    p.add_argument("--truth", type=Path, help="folder of NAME.json truths (default: sample_reports/truth)")
+    p.add_argument("--min", action="append", default=[], metavar="SCORE=FLOOR",
+                   help="fail (exit 40) when a score is below its floor, e.g. --min impairment_f1=0.98")
+    p.add_argument("--misses", action="store_true", help="list every wrong value (contains report text)")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.add_argument("--ocr-mode", choices=["auto", "force_ocr", "never_ocr"])
+    p.add_argument("--workers", type=int, help="OCR processes (default: one per core)")
+    p.set_defaults(handler=_cmd_evaluate)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipeline.errors import EvaluationError, InputNotFoundError, UsageError
+    from pipeline.evaluate import evaluate
+
+    if not args.directory.is_dir():
+        raise InputNotFoundError("no such directory", path=args.directory)
+    truth = args.truth or Path(__file__).resolve().parent.parent / "sample_reports" / "truth"
+    floors: dict[str, float] = {}
+    for item in args.min:
+        name, _, value = item.partition("=")
+        try:
+            floors[name] = float(value)
+        except ValueError as e:
+            raise UsageError(f"--min takes SCORE=FLOOR, got {item!r}") from e
+    result = evaluate(args.directory, truth, _settings(args))
+    scores = result.scores()
+    unknown = set(floors) - set(scores)
+    if unknown:
+        raise UsageError(f"unknown scores {sorted(unknown)}; known: {sorted(scores)}")
+    if args.json:
+        sys.stdout.write(json.dumps({"documents": result.documents, "failed": result.failed, "scores": scores},
+                                    indent=2) + "\n")
+    else:
+        sys.stdout.write(result.table() + "\n")
+        for line in result.failed:
+            sys.stdout.write(f"failed: {line}\n")
+    if args.misses:
+        for line in result.misses:
+            sys.stdout.write(f"miss: {line}\n")
+    below = [f"{k} {scores[k]:.3f} < {v:.3f}" for k, v in floors.items() if scores[k] < v]
+    if below:
+        raise EvaluationError("scores below their floors: " + "; ".join(below),
+                              hint="see `medlegal evaluate --misses` for the wrong values")
+    return ExitCode.OK
+
+
 # --- main -------------------------------------------------------------------------------------------------
 
 _COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_read,
     _add_extract,
+    _add_evaluate,
     _add_run_inbox,
     _add_process,
     _add_serve,

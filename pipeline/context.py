@@ -35,7 +35,7 @@ def _compiled() -> list[tuple[ContextRule, re.Pattern[str]]]:
     out = []
     for rule in load_rules().context:
         flags = 0 if rule.case_sensitive else re.I
-        out.append((rule, re.compile(rf"(?<![\w&]){rule.pattern}(?![\w&])", flags)))
+        out.append((rule, re.compile(rf"(?<![\w&])(?:{rule.pattern})(?![\w&])", flags)))
     return out
 
 

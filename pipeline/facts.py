@@ -80,6 +80,15 @@ def _groups(words: list[Word]) -> list[list[Word]]:
     return out
 
 
+def _char_width(words: list[Word]) -> float:
+    widths = sorted((w.bbox[2] - w.bbox[0]) / max(1, len(w.text)) for w in words)
+    return widths[len(widths) // 2]
+
+
+def _gap_before(words: list[Word], i: int) -> float:
+    return words[i].bbox[0] - words[i - 1].bbox[2]
+
+
 def _text(words: list[Word]) -> str:
     return " ".join(w.text for w in words)
 
@@ -110,6 +119,8 @@ def _line_fields(line: Line, below: Line | None, above: Line | None) -> list[tup
             wb += 1
         if starts[wa] != m.start(1):
             continue
+        if wa > 0 and _gap_before(words, wa) < 2.2 * _char_width(words) and words[wa - 1].text not in {"|", "-"}:
+            continue  # a label starts a line or a cell, never the middle of a sentence
         if labels and wa < labels[-1][1]:
             continue
         labels.append((wa, wb, key))

@@ -15,7 +15,7 @@ import numpy
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from models.settings import Settings
 from pipeline import context as _context  # noqa: F401  (registers medlegal_context)
@@ -31,6 +31,17 @@ _ABBREVIATIONS = {
     "cal", "div", "dept", "bldg", "ste", "re", "ref",
 }
 _SENT_END = re.compile(r"^[.!?]+$")
+_LIST_NUMBER = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-Ha-h])[.)]$")
+
+
+def _is_list_number(tokens: list[Token], j: int) -> bool:
+    """True when tokens[j] ends a list number ("11." or "11" ".") at the start of a block."""
+    text = tokens[j].text
+    if text in {".", ")"} and j >= 1 and re.fullmatch(r"\d{1,2}|[IVXivx]{1,4}|[A-Ha-h]", tokens[j - 1].text):
+        j -= 1
+    elif not _LIST_NUMBER.match(text):
+        return False
+    return j == 0 or (tokens[j - 1].is_space and "\n" in tokens[j - 1].text)
 
 
 @Language.component("medlegal_sentences", assigns=["token.is_sent_start"])
@@ -47,6 +58,8 @@ def medlegal_sentences(doc: Doc) -> Doc:
         start = False
         if prev.is_space and "\n\n" in prev_text:
             start = True
+        elif _is_list_number(tokens, i - 1):
+            start = False  # "11. Maximum Medical Improvement": a numbered heading or list item is one sentence
         elif _SENT_END.match(prev_text) and i >= 2:
             before = tokens[i - 2].text.lower().rstrip(".")
             is_abbrev = before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha())

@@ -61,14 +61,14 @@ def medlegal_sections(doc: Doc) -> Doc:
         if is_heading(text) or (standalone and short):
             label = label_heading(text)
             strong = text.isupper() or bool(_NUMBERING.match(text))
-            if label and (current.label != "records_review" or strong
+            if label and (is_own_section(current.label) or strong
                           or (_ends_review(label) and not text.endswith(":"))):
                 marks.append(SectionMark(sent.start_char, label, text, False))
             elif is_heading(text) or label:
                 marks.append(SectionMark(sent.start_char, current.label, text, True))
             continue
         inline = _INLINE.match(text)
-        if inline and current.label != "records_review":
+        if inline and is_own_section(current.label):
             label = label_heading(inline.group(1))
             if label:
                 marks.append(SectionMark(sent.start_char, label, inline.group(1), False))

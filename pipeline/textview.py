@@ -16,6 +16,10 @@ from pipeline.context import Modifier, modifiers
 from pipeline.nlp import SPANS_KEY
 from pipeline.sections import SectionMark, is_own_section, section_at
 
+#: A records-summary entry: a bullet or not, a date, then a dash or colon ("– 06/22/2014 - PR-2, ...").
+_RECORD_ENTRY = re.compile(
+    r"^\s*[–\-•»*·]?\s*(?:\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})\s*[-–—:]\s"
+)
 _AGREE = re.compile(r"\bI (?:agree|concur)\b|\bI (?:also |likewise )?(?:find|found|believe|opine)\b", re.I)
 
 
@@ -31,11 +35,13 @@ class Sentence:
     section: SectionMark
     #: True when the sentence starts a block (after a blank line: a heading, list item, row or paragraph).
     block_start: bool
+    #: True when the sentence's block is an entry of a records summary ("06/22/2014 - Dr. X: ...").
+    record_entry: bool = False
 
     @property
     def own(self) -> bool:
-        """True when the sentence sits in a section of the evaluator's own conclusions."""
-        return is_own_section(self.section.label)
+        """True when the sentence is the evaluator's own: an own section, not a summarised record."""
+        return is_own_section(self.section.label) and not self.record_entry
 
 
 @dataclass
@@ -54,6 +60,7 @@ class ReportText:
         assembled = assemble(document)
         doc = nlp(assembled.text)
         sents: list[Sentence] = []
+        entry = False
         for span in doc.sents:
             text = span.text.strip()
             if not text:
@@ -61,6 +68,9 @@ class ReportText:
             lead = len(span.text) - len(span.text.lstrip())
             start = span.start_char + lead
             prev_ws = assembled.text[max(0, start - 2) : start]
+            block_start = start == 0 or "\n\n" in prev_ws
+            if block_start:
+                entry = bool(_RECORD_ENTRY.match(text))
             sents.append(
                 Sentence(
                     index=len(sents),
@@ -69,7 +79,8 @@ class ReportText:
                     start=start,
                     end=start + len(text),
                     section=section_at(doc, start),
-                    block_start=start == 0 or "\n\n" in prev_ws,
+                    block_start=block_start,
+                    record_entry=entry,
                 )
             )
         return cls(document=document, assembled=assembled, doc=doc, sentences=sents)
