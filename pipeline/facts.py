@@ -119,7 +119,8 @@ def _line_fields(line: Line, below: Line | None, above: Line | None) -> list[tup
             wb += 1
         if starts[wa] != m.start(1):
             continue
-        if wa > 0 and _gap_before(words, wa) < 2.2 * _char_width(words) and words[wa - 1].text not in {"|", "-"}:
+        if wa > 0 and _gap_before(words, wa) < 2.2 * _char_width(words) and words[wa - 1].text not in {"|", "-"} \
+                and not words[wa - 1].text.endswith((";", "|")):
             continue  # a label starts a line or a cell, never the middle of a sentence
         if labels and wa < labels[-1][1]:
             continue
@@ -395,35 +396,48 @@ def exam_and_report_dates(fields: Fields, rt: ReportText) -> tuple[str | None, s
     """The date of the examination and the date of the report."""
     exam = first_date(fields.all("exam_date"))
     report = first_date(fields.all("report_date"))
-    if exam is None:
+    no_exam = any(re.search(r"\bno (?:new |physical )?examination (?:was|has been) (?:performed|conducted|done)|"
+                            r"\(no examination\)|without (?:a |an )?(?:new )?examination", s.text, re.I)
+                  for s in rt.sentences[:200])
+    if exam is None and not no_exam:
         for s in rt.sentences[:300]:
+            text = _demonth(s.text)
             m = re.search(r"\b(?:I|we|the undersigned)\s+(?:personally\s+)?(?:examined|evaluated|saw|interviewed|re-?evaluated|"
-                          r"re-?examined)\b[^.]{0,80}?\bon\s+(" + DATE_RE.pattern + ")", s.text, re.I) or re.search(
+                          r"re-?examined)\b[^.]{0,80}?\bon\s+(" + DATE_RE.pattern + ")", text, re.I) or re.search(
                 r"\b(?:examination|evaluation|exam)\s+(?:was\s+)?(?:performed|conducted|took place|completed|held)\s+"
-                r"(?:\w+\s+){0,4}?on\s+(" + DATE_RE.pattern + ")", s.text, re.I) or re.search(
+                r"(?:\w+\s+){0,4}?on\s+(" + DATE_RE.pattern + ")", text, re.I) or re.search(
                 r"\b(?:seen|examined|evaluated)\s+(?:\w+\s+){0,5}?(?:in my office|at my office|in this office)?\s*on\s+(" +
-                DATE_RE.pattern + ")", s.text, re.I)
+                DATE_RE.pattern + ")", text, re.I)
+            if m and re.search(r"\b(?:previously|earlier|initially|originally|last|first|prior)\b", text[: m.start(1)], re.I):
+                continue
             if m and s.own and "OTHER_PHYSICIAN" not in rt.context(s, s.start, s.end):
                 exam = parse_date(m.group(1))
                 if exam:
                     break
-    if report is None and rt.document.pages:
-        for line in rt.document.pages[0].lines[:25]:
-            text = line.text.strip()
-            ds = find_dates(text)
-            if ds and ds[0].iso and len(text) <= len(text[ds[0].start:ds[0].end]) + 12 and not re.search(
-                r"birth|dob|injury|doi|exam|evaluat", text, re.I
-            ):
-                report = ds[0].iso
-                break
     if report is None:
-        for s in reversed(rt.sentences[-60:]):
-            m = re.search(r"\b(?:executed|signed|dated)\b[^.]{0,60}?\bon\s+(?:this\s+)?(" + DATE_RE.pattern + ")", s.text, re.I)
+        for s in reversed(rt.sentences[-80:]):
+            m = re.search(r"\b(?:executed|signed|dated|date signed)\b[^.]{0,60}?\bon\s+(?:this\s+)?(" + DATE_RE.pattern + ")",
+                          _demonth(s.text), re.I)
             if m:
                 report = parse_date(m.group(1))
                 if report:
                     break
+    if report is None and rt.document.pages:
+        lines = rt.document.pages[0].lines[:25]
+        for i, line in enumerate(lines):
+            text = line.text.strip()
+            ds = find_dates(text)
+            above = lines[i - 1].text.strip() if i else ""
+            if (len(ds) == 1 and ds[0].iso and len(text) <= (ds[0].end - ds[0].start) + 12
+                    and not re.search(r"birth|dob|injury|doi|exam|evaluat", text, re.I) and not above.endswith(":")):
+                report = ds[0].iso
+                break
     return exam, report
+
+
+def _demonth(text: str) -> str:
+    """'Nov. 5, 1961' -> 'Nov 5, 1961', so a period in a date does not end a clause for the regexes."""
+    return re.sub(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.", r"\1", text)
 
 
 def first_date(values: list[str]) -> str | None:

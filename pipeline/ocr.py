@@ -217,11 +217,8 @@ def ocr_page(page: PageImage, engine: OcrEngine, settings: Settings) -> Page:
     words = [Word(text=w.text, bbox=_to_points(w.box, page.scale), confidence=w.confidence) for w in raw]
     # Lines are found where the text is straight; boxes are then moved back onto the upright page.
     lines = build_lines(words, width, height)
-    if abs(angle) >= 0.05:
-        inverse = imaging.invert(matrix)
-        lines = [_unskew_line(line, inverse, page.scale, width, height) for line in lines]
-    else:
-        lines = [line.model_copy(update={"bbox": _clamp(line.bbox, width, height)}) for line in lines]
+    inverse = imaging.invert(matrix)
+    lines = [_unskew_line(line, inverse, page.scale, width, height) for line in lines]
     confs = [w.confidence for w in raw if w.confidence >= 0]
     mean_conf = round(float(np.mean(confs)), 2) if confs else None
     log.debug(
