@@ -300,12 +300,12 @@ def injuries(fields: Fields, rt: ReportText) -> list[Injury]:
     for s in rt.sentences[:400]:
         if s.section.label in {"records_review", "prior_injuries", "past_history"}:
             continue
-        if re.search(r"\bcumulative(?:\s+trauma)?|\bCT\b|date of injury|dates of injury|\bDOI\b", s.text, re.I) and len(
+        if re.search(r"\bcumulative(?:\s+trauma)?|\bCT\b|\binjur(?:y|ies|ed)\b|\bDOI\b", s.text, re.I) and len(
             s.text) < 400:
             sources.append(s.text)
     fields_n = len(fields.all("injury"))
     for n, src in enumerate(sources):
-        for inj in _parse_injuries(src, is_field=n < fields_n):
+        for inj in _parse_injuries(_demonth(src), is_field=n < fields_n):
             add(inj)
     # A specific date that equals a CT end date is the same claim written twice.
     ct_ends = {i.end for i in out if i.type == "cumulative" and i.start}
@@ -345,7 +345,8 @@ def _parse_injuries(text: str, is_field: bool = False) -> list[Injury]:
         before = text[max(0, d.start - 45) : d.start]
         if re.search(r"birth|dob|born|exam|evaluat|report|surgery|seen|visit|dated", before, re.I):
             continue
-        if is_field or re.search(r"(?:(?:specific|industrial|work|claimed)\s+injur\w*|date of injury|injured|DOI)"
+        if is_field or re.search(r"(?:(?:an?|the|specific|industrial|work|claimed|alleged|other)\s+(?:[a-z\-]+\s+)?injur\w*"
+                                 r"|dates? of (?:the )?injur\w*|injured|DOI)"
                                  r"\W{0,3}(?:on|of|occurred on|date\w*)?\W{0,3}(?:on\s+)?(?:or about\s+)?$",
                                  before, re.I):
             out.append(Injury(type="specific", start=d.iso, end=None))
@@ -355,15 +356,17 @@ def _parse_injuries(text: str, is_field: bool = False) -> list[Injury]:
 def report_type(rt: ReportText, title: str | None) -> tuple[str | None, bool, float]:
     """Report type (QME, AME, PTP, IME, OTHER), supplemental flag and a confidence."""
     first = "\n".join(_first_lines(rt.document, 40))
-    head = (title or "") + "\n" + first
+    head = (title or "") + "\n" + "\n".join(_first_lines(rt.document, 16))
     supplemental = bool(re.search(r"\bsupplemental|\bsupplementary|\bML[\s-]?106\b|\baddendum\b|"
-                                  r"\breview of (?:additional |new )?(?:medical )?records\b", head, re.I))
+                                  r"\breport on (?:the )?review of (?:additional |new )?(?:medical )?records\b|"
+                                  r"\brecords? review report\b", head, re.I))
     checks = [
         ("AME", r"\bagreed\s+medical\s+(?:evaluat|examin)\w*|\bAME\b"),
         ("QME", r"\bpanel\s+qualified|\bqualified\s+medical\s+(?:evaluat|examin)\w*|\bP?QME\b"),
         ("PTP", r"\bPR-?[24]\b|\bprimary\s+treating|\btreating\s+physician|\bprogress\s+report\b|"
                 r"\bpermanent\s+and\s+stationary\s+report\b|\bPTP\b|\bDWC\s+Form\s+PR"),
         ("IME", r"\bindependent\s+medical\s+(?:evaluat|examin)\w*|\bIME\b"),
+        ("QME", r"\bML[\s-]?10[1-6]\b|\bmedical[\s-]legal\s+evaluation"),
     ]
     for source, conf in ((title or "", 0.97), (first, 0.9)):
         for name, pattern in checks:
