@@ -62,7 +62,7 @@ def _mmi_statement(rt: ReportText, s: Sentence, exam_date: str | None) -> MmiSta
                 r"\b(?:reached|attained|achieved|is|are|was|became|become|has become|be|been|being|deemed|declared|"
                 r"considered|find|found|finds|consider|declare|deem|place|placed|now|status|at|rendered|date|dated)\b",
                 window, re.I) or re.match(r"\s*(?:status\s+)?(?:was|has been|is)?\s*(?:reached|attained|achieved)",
-                                          after, re.I)
+                                          after, re.I) or re.match(r"\s*(?:date|status)\s*(?:is|was|of|:|=)", after, re.I)
             if not positive:
                 continue
             status = "reached"

@@ -102,7 +102,7 @@ def _side_near(text: str, start: int, end: int) -> str | None:
         if m.group(2) and m.group(2) != _SIDE[m.group(1).rstrip(".")]:
             return "bilateral"
         return _SIDE.get(m.group(1), _SIDE.get(m.group(1).rstrip(".")))
-    m = re.match(r"\s*[,(\-]?\s*(left|right|bilateral|lt|rt)\b", after)
+    m = re.match(r"\s*[,(\-]?\s*(left|right|bilateral|bilaterally|lt|rt)\b", after)
     if m:
         return _SIDE[m.group(1)]
     phrase = text[start:end].lower()
@@ -168,37 +168,38 @@ def _link(rt: ReportText, m: Mention, unit_end: int) -> None:
             if m.laterality is None:
                 m.laterality = _side_in_heading(s) or None
         return
-    # 2. The heading the sentence sits under ("LUMBAR SPINE", "Right knee:").
-    found = _part_in_text(s.section.heading) if s.section.heading else None
-    if found:
-        m.body_part, m.laterality = found
-        m.link_quality = 0.9
-        return
-    # 3. The sentences before it in the same paragraph.
-    for back in range(1, 4):
-        idx = s.index - back
-        if idx < 0:
+    # 2. The sentences before it in the same paragraph ("The headaches fall in Class 1. I assign 3% WPI.").
+    cur = s
+    for _ in range(3):
+        if cur.block_start or cur.index == 0:
             break
-        prev = rt.sentences[idx]
-        prev_spans = [sp for sp in _body_spans(rt, prev) if sp.id_ != "pain"]
+        prev = rt.sentences[cur.index - 1]
+        prev_spans = [sp for sp in _body_spans(rt, prev)
+                      if sp.id_ != "pain" and not _is_unit_phrase(prev.text, sp, prev.start)]
         if prev_spans:
             sp = prev_spans[-1]
             m.body_part = sp.id_
             if _takes_side(sp.id_):
                 m.laterality = _side_near(prev.text, sp.start_char - prev.start, sp.end_char - prev.start)
-            m.link_quality = 0.8
+            m.link_quality = 0.85
             return
-        if prev.block_start and back >= 1 and s.block_start:
-            break
+        cur = prev
+    # 3. The heading the sentence sits under ("LUMBAR SPINE", "Right knee:").
+    found = _part_in_text(s.section.heading) if s.section.heading else None
+    if found:
+        m.body_part, m.laterality = found
+        m.link_quality = 0.9
 
 
 def _is_unit_phrase(text: str, span: Span, offset: int) -> bool:
-    """'10% upper extremity impairment': the extremity names the unit, not the body part rated."""
-    if span.id_ not in {"upper extremity", "lower extremity"}:
-        return False
+    """'10% upper extremity impairment', '16% hand impairment': a unit of measure, not the body part rated."""
     before = text[max(0, span.start_char - offset - 14) : span.start_char - offset]
     after = text[span.end_char - offset : span.end_char - offset + 14]
-    return bool(re.search(r"(?:\d\s*(?:%|percent)|of (?:the )?(?:right |left )?)\s*$", before, re.I)
+    if re.search(r"\d\s*(?:%|percent)\s*(?:of (?:the )?)?(?:(?:right|left)\s+)?$", before, re.I):
+        return True
+    if span.id_ not in {"upper extremity", "lower extremity"}:
+        return False
+    return bool(re.search(r"of (?:the )?(?:right |left )?\s*$", before, re.I)
                 or re.match(r"\s*(?:impairment|rating|\(?[UL]EI\)?)", after, re.I))
 
 
@@ -232,6 +233,8 @@ def _table_header(rt: ReportText, s: Sentence) -> list[str] | None:
             return None
         prev = rt.sentences[idx]
         if " | " not in prev.text:
+            if len(prev.text.split()) <= 2 and not re.search(r"\d", prev.text):
+                continue  # a header cell wrapped onto its own line ("Impairment")
             return None
         cells = [c.strip() for c in prev.text.split(" | ")]
         if any(re.search(r"\b(?:wpi|whole person|% ?wp|impairment)\b", c, re.I) for c in cells) and not any(
