@@ -64,6 +64,14 @@ def _mention_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
     return before, after, rng, adopt
 
 
+_ADOPTED_AFTER = re.compile(
+    r"[^.;]{0,40}?\b(?:is|was|are|be)\s+(?:therefore\s+|hereby\s+)?(?:adopted|assigned|selected|used|utilized|chosen|"
+    r"accepted|awarded)\b", re.I)
+_STRONG = re.compile(
+    r"\badopt(?:s|ed|ing)?\b|\bmore (?:accurate|appropriate|representative)\b|\bfinal\b|\btherefore\b|"
+    r"\baccordingly\b|\bthe appropriate (?:method|rating)\b|\bremains rated\b", re.I)
+
+
 @dataclass
 class Mention:
     """One WPI value in a sentence, with what the linker learned about it."""
@@ -82,6 +90,8 @@ class Mention:
     pain: bool = False
     from_table: bool = False
     link_quality: float = 1.0
+    #: The evaluator says plainly this is the rating (adopt, more accurate, final, therefore).
+    strong: bool = False
 
 
 def _num(text: str) -> float:
@@ -184,7 +194,16 @@ def _link(rt: ReportText, m: Mention, unit_end: int) -> None:
             m.link_quality = 0.85
             return
         cur = prev
-    # 3. The heading the sentence sits under ("LUMBAR SPINE", "Right knee:").
+    # 3. A label line just above the paragraph ("Shoulder, right:").
+    if s.block_start and s.index > 0:
+        above = rt.sentences[s.index - 1]
+        if above.text.rstrip().endswith(":") and len(above.text.split()) <= 6:
+            found = _part_in_text(above.text)
+            if found:
+                m.body_part, m.laterality = found
+                m.link_quality = 0.9
+                return
+    # 4. The heading the sentence sits under ("LUMBAR SPINE", "Right knee:").
     found = _part_in_text(s.section.heading) if s.section.heading else None
     if found:
         m.body_part, m.laterality = found
@@ -336,7 +355,10 @@ def find_mentions(rt: ReportText) -> list[Mention]:
                 continue
             m = Mention(value, s, a, b)
             prefix = text[max(0, a - 60) : a]
-            m.adopted = bool(adopt_cue.search(prefix) or adopt_re.search(text[max(0, a - 60) : b + 8]))
+            suffix = text[unit_end : unit_end + 60]
+            m.adopted = bool(adopt_cue.search(prefix) or adopt_re.search(text[max(0, a - 60) : b + 8])
+                             or _ADOPTED_AFTER.match(suffix))
+            m.strong = bool(_STRONG.search(text)) and m.adopted
             m.alternative = bool(alt_cue.search(text)) and not re.search(
                 r"more accurate|I (?:adopt|find|believe|use)", text, re.I
             )
@@ -398,6 +420,7 @@ def resolve_impairments(rt: ReportText, mentions: list[Mention]) -> tuple[list[I
         def score(x: Mention) -> float:
             sc = 0.0
             sc += 2 if x.adopted else 0
+            sc += 1.5 if x.strong else 0
             sc += 1 if x.sentence.section.label in {"impairment", "summary", "pain", "almaraz"} else 0
             sc += 1 if x.from_table else 0
             sc -= 3 if x.alternative else 0
