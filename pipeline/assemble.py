@@ -93,7 +93,9 @@ def is_title_line(text: str) -> bool:
         return False
     if not re.fullmatch(r"[A-Za-z0-9&/()'\-:,. ]+", text):
         return False
-    return words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in _SMALL or w[:1] in "(&/-" for w in words)
+    return words[0][:1].isupper() and all(
+        w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL or w[:1] in "(&/-" for w in words
+    )
 
 
 def _line_gap_is_break(prev: Line, line: Line, new_page: bool) -> bool:

@@ -163,40 +163,55 @@ def extract_apportionment(rt: ReportText) -> list[Apportionment]:
             continue
         if rules.cue("pd_unit").search(text) and not re.search(r"industrial|caus|due to|attribut", text, re.I):
             continue
-        found = _part_in_text(text)
-        part, side = (found if found else (None, None))
-        if part is None and s.section.is_subheading:
+        default = (None, None)
+        if s.section.is_subheading:
             sub = _part_in_text(s.section.heading)
             if sub:
-                part, side = sub
-        ind = non = None
-        pcts = [(m.start(), m.end(), float(m.group(1))) for m in re.finditer(_PCT, text, re.I)]
-        for k, (pos, pend, value) in enumerate(pcts):
-            seg_end = pcts[k + 1][0] if k + 1 < len(pcts) else len(text)
-            seg_start = pcts[k - 1][1] if k else 0
-            kind = _share_kind(text[pend:seg_end], ind_cue, non_cue) or _share_kind(
-                text[seg_start:pos], ind_cue, non_cue, last=True
-            )
-            if kind == "non" and non is None:
-                non = value
-            elif kind == "ind" and ind is None:
-                ind = value
-        if ind is None and non is None:
-            if none_cue.search(text) and (in_section or re.search(r"apportion", text, re.I)):
-                ind, non = 100.0, 0.0
-            else:
+                default = sub
+        for part, side, ind, non in _clause_shares(text, default, ind_cue, non_cue):
+            if ind is None and non is None:
+                if none_cue.search(text) and (in_section or re.search(r"apportion", text, re.I)):
+                    ind, non = 100.0, 0.0
+                else:
+                    continue
+            if ind is None and non is not None:
+                ind = 100 - non
+            if non is None and ind is not None:
+                non = 100 - ind
+            key = (part, side)
+            if key in seen:
                 continue
-        if ind is None and non is not None:
-            ind = 100 - non
-        if non is None and ind is not None:
-            non = 100 - ind
-        key = (part, side)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(Apportionment(body_part=part, laterality=side, industrial_pct=_n(ind), nonindustrial_pct=_n(non),
-                                 evidence=rt.evidence(s)))
+            seen.add(key)
+            out.append(Apportionment(body_part=part, laterality=side, industrial_pct=_n(ind),
+                                     nonindustrial_pct=_n(non), evidence=rt.evidence(s)))
     return out
+
+
+def _clause_shares(
+    text: str, default: tuple[str | None, str | None], ind_cue: re.Pattern[str], non_cue: re.Pattern[str]
+) -> list[tuple[str | None, str | None, float | None, float | None]]:
+    """Industrial and non-industrial shares per body part, clause by clause (';' separates clauses)."""
+    entries: list[list] = []  # type: ignore[type-arg]
+    for clause in re.split(r";\s*", text):
+        found = _part_in_text(clause)
+        pcts = [(m.start(), m.end(), float(m.group(1))) for m in re.finditer(_PCT, clause, re.I)]
+        if found and (pcts or not entries):
+            entries.append([found[0], found[1], None, None])
+        elif not entries:
+            entries.append([default[0], default[1], None, None])
+        entry = entries[-1]
+        for k, (pos, pend, value) in enumerate(pcts):
+            seg_end = pcts[k + 1][0] if k + 1 < len(pcts) else len(clause)
+            seg_start = pcts[k - 1][1] if k else 0
+            after = re.sub(r"^\s*of (?:the|his|her) (?:[\w\-]+\s+){0,3}?[\w\-]+\s*(?:,|\band\b)", "",
+                           clause[pend:seg_end])
+            kind = _share_kind(after, ind_cue, non_cue) or _share_kind(clause[seg_start:pos], ind_cue, non_cue,
+                                                                       last=True)
+            if kind == "non" and entry[3] is None:
+                entry[3] = value
+            elif kind == "ind" and entry[2] is None:
+                entry[2] = value
+    return [(e[0], e[1], e[2], e[3]) for e in entries]
 
 
 def _share_kind(segment: str, ind_cue: re.Pattern[str], non_cue: re.Pattern[str], last: bool = False) -> str | None:

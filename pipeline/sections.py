@@ -68,7 +68,7 @@ def medlegal_sections(doc: Doc) -> Doc:
                 marks.append(SectionMark(sent.start_char, current.label, text, True))
             continue
         inline = _INLINE.match(text)
-        if inline and is_own_section(current.label):
+        if inline and is_own_section(current.label) and len(inline.group(1).split()) <= 4:
             label = label_heading(inline.group(1))
             if label:
                 marks.append(SectionMark(sent.start_char, label, inline.group(1), False))
