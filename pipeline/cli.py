@@ -265,6 +265,69 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+# --- review and export (web/, pipeline/export.py) ---------------------------------------------------------
+
+
+def _add_review(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("review", help="start the paralegal review web app (http://127.0.0.1:8000)")
+    p.add_argument("--home", type=Path, help="home folder (default: MEDLEGAL_HOME or ./var)")
+    p.add_argument("--host", default="127.0.0.1", help="address (beyond localhost needs review_token)")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(handler=_cmd_review)
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    import os
+
+    from web.app import check_bind, serve
+
+    settings = _settings(args)
+    check_bind(args.host, settings)
+    os.umask(0o077)
+    sys.stderr.write(f"medlegal: review app on http://{args.host}:{args.port}/ (Ctrl-C stops it)\n")
+    serve(settings, args.host, args.port)
+    return ExitCode.OK
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="export approved records (JSONL/CSV file, or POST to a webhook)")
+    p.add_argument("--home", type=Path, help="home folder (default: MEDLEGAL_HOME or ./var)")
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("--since", help="export everything approved on or after this date (YYYY-MM-DD)")
+    p.add_argument("--out", type=Path, help="file to write (default: outbox/export-<time>.<format>)")
+    p.add_argument("--webhook", help="POST each record to this URL instead (default: export_webhook_url)")
+    p.set_defaults(handler=_cmd_export)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    import os
+    from datetime import date
+
+    from pipeline.errors import UsageError
+    from pipeline.export import export_file, export_webhook
+    from pipeline.home import Home
+    from pipeline.store import Store
+
+    settings = _settings(args)
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError as e:
+        raise UsageError(f"--since takes a date like 2025-03-01, got {args.since!r}") from e
+    os.umask(0o077)
+    home = Home(settings.home).ensure()
+    store = Store.for_home(home, settings.database_url)
+    url = args.webhook or (settings.export_webhook_url if args.out is None else None)
+    if url:
+        result = export_webhook(store, settings, url, since=since)
+        sys.stdout.write(f"{len(result.exported)} record(s) delivered, {len(result.failed)} failed\n")
+        for key, error in result.failed:
+            sys.stdout.write(f"failed: {key}: {error} (kept for the next export)\n")
+        return ExitCode.OK if not result.failed else ExitCode.ERROR
+    result = export_file(store, home, args.format, since=since, out=args.out)
+    sys.stdout.write(f"{len(result.exported)} record(s) exported to {result.out}\n")
+    return ExitCode.OK
+
+
 # --- main -------------------------------------------------------------------------------------------------
 
 _COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
@@ -275,6 +338,8 @@ _COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_process,
     _add_serve,
     _add_run_demo,
+    _add_review,
+    _add_export,
 ]
 
 

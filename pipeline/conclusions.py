@@ -203,14 +203,17 @@ def _clause_shares(
         for k, (pos, pend, value) in enumerate(pcts):
             seg_end = pcts[k + 1][0] if k + 1 < len(pcts) else len(clause)
             seg_start = pcts[k - 1][1] if k else 0
-            after = re.sub(r"^\s*of (?:the|his|her) (?:[\w\-]+\s+){0,3}?[\w\-]+\s*(?:,|\band\b)", "",
+            after = re.sub(r"^\s*of (?:the|his|her) (?:[\w\-]+\s+){0,3}?[\w\-]+\s*(?=,|\band\b)", "",
                            clause[pend:seg_end])
+            # Words after a conjunction describe the next share ("30% to X and 70% to Y").
+            after = re.split(r",|\band\b|\bwhile\b|\bwhereas\b|\bwith the\b", after, maxsplit=1)[0]
             kind = _share_kind(after, ind_cue, non_cue) or _share_kind(clause[seg_start:pos], ind_cue, non_cue,
                                                                        last=True)
-            if kind == "non" and entry[3] is None:
-                entry[3] = value
-            elif kind == "ind" and entry[2] is None:
-                entry[2] = value
+            # Shares of one kind add up ("specific injury 30%; cumulative trauma 40%").
+            if kind == "non":
+                entry[3] = value if entry[3] is None else entry[3] + value
+            elif kind == "ind":
+                entry[2] = value if entry[2] is None else entry[2] + value
     return [(e[0], e[1], e[2], e[3]) for e in entries]
 
 

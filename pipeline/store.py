@@ -8,6 +8,7 @@ instead of failing); PostgreSQL through MEDLEGAL_DATABASE_URL. Tables:
     intakes        one row per file a run handled: processed, duplicate or failed (with the reason)
     records        the records of a document, versioned (1, 2, … per document), with the rules version
     review_events  what happened to a record in review (queued, approved, corrected, …)
+    exports        each hand-off of a record version to the case system (file or webhook; ok or failed)
 
 Database errors are wrapped in StoreError (transient: the flows retry them).
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -119,6 +120,19 @@ class ReviewEventRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class ExportRow(Base):
+    __tablename__ = "exports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    sink: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    target: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 @dataclass(frozen=True)
 class StoredRecord:
     """A record as the store holds it."""
@@ -129,6 +143,7 @@ class StoredRecord:
     rules_version: str
     review_status: str
     body: str
+    created_at: datetime | None = None
 
     def record(self) -> ReportRecord:
         return ReportRecord.model_validate_json(self.body)
@@ -202,6 +217,7 @@ def _stored(row: RecordRow, sha256: str) -> StoredRecord:
         rules_version=row.rules_version,
         review_status=row.review_status,
         body=row.body,
+        created_at=row.created_at,
     )
 
 
@@ -429,3 +445,164 @@ class Store:
                 "records": s.scalar(select(func.count()).select_from(RecordRow)) or 0,
                 "runs": s.scalar(select(func.count()).select_from(RunRow)) or 0,
             }
+
+    # --- review and export (the review app, pipeline/export.py) ---
+
+    def documents_overview(self) -> list[dict[str, Any]]:
+        """Every document with its latest record: sha256, filename, version, record id, review status,
+        the record body, and whether that version was exported (ok) to any sink."""
+        with self._session() as s:
+            latest = (
+                select(RecordRow.document_id, func.max(RecordRow.version).label("v"))
+                .group_by(RecordRow.document_id)
+                .subquery()
+            )
+            rows = s.execute(
+                select(DocumentRow, RecordRow)
+                .join(RecordRow, RecordRow.document_id == DocumentRow.id)
+                .join(
+                    latest,
+                    (latest.c.document_id == RecordRow.document_id) & (latest.c.v == RecordRow.version),
+                )
+                .order_by(DocumentRow.first_seen.desc())
+            ).all()
+            exported = set(s.execute(select(ExportRow.record_id).where(ExportRow.status == "ok")).scalars())
+            return [
+                {
+                    "sha256": d.sha256,
+                    "filename": d.filename,
+                    "page_count": d.page_count,
+                    "first_seen": d.first_seen,
+                    "record_id": r.id,
+                    "version": r.version,
+                    "review_status": r.review_status,
+                    "body": r.body,
+                    "created_at": r.created_at,
+                    "exported": r.id in exported,
+                }
+                for d, r in rows
+            ]
+
+    def record_by_id(self, record_id: int) -> StoredRecord | None:
+        with self._session() as s:
+            row = s.get(RecordRow, record_id)
+            if row is None:
+                return None
+            doc = s.get(DocumentRow, row.document_id)
+            return _stored(row, doc.sha256 if doc else "")
+
+    def save_review_version(
+        self,
+        sha256: str,
+        record: ReportRecord,
+        review_status: str,
+        run_id: str,
+        actor: str,
+        events: Sequence[tuple[str, str | None]],
+    ) -> StoredRecord:
+        """Store a reviewer's corrected record as the next version, with one review event per change."""
+        with self._session() as s:
+            doc = s.execute(select(DocumentRow).where(DocumentRow.sha256 == sha256)).scalar_one()
+            latest = s.execute(
+                select(RecordRow)
+                .where(RecordRow.document_id == doc.id)
+                .order_by(RecordRow.version.desc())
+                .limit(1)
+            ).scalar_one()
+            row = RecordRow(
+                document_id=doc.id,
+                version=latest.version + 1,
+                rules_version=latest.rules_version,
+                run_id=run_id,
+                review_status=review_status,
+                body=record.model_dump_json(),
+            )
+            s.add(row)
+            s.flush()
+            for action, note in events:
+                s.add(ReviewEventRow(record_id=row.id, action=action, actor=actor, note=note))
+            return _stored(row, sha256)
+
+    def set_review_status(
+        self, record_id: int, review_status: str, actor: str, action: str, note: str | None
+    ) -> None:
+        """Change a record version's review status (approved, rejected, …) and log the event."""
+        with self._session() as s:
+            row = s.get(RecordRow, record_id)
+            if row is None:
+                raise StoreError(f"no record {record_id}")
+            row.review_status = review_status
+            s.add(ReviewEventRow(record_id=record_id, action=action, actor=actor, note=note))
+
+    def document_events(self, sha256: str) -> list[dict[str, Any]]:
+        """The review events of every version of a document's record, oldest first."""
+        with self._session() as s:
+            rows = s.execute(
+                select(ReviewEventRow, RecordRow.version)
+                .join(RecordRow, ReviewEventRow.record_id == RecordRow.id)
+                .join(DocumentRow, RecordRow.document_id == DocumentRow.id)
+                .where(DocumentRow.sha256 == sha256)
+                .order_by(ReviewEventRow.id)
+            ).all()
+            return [
+                {"version": v, "action": e.action, "actor": e.actor, "note": e.note, "at": e.at}
+                for e, v in rows
+            ]
+
+    def approved_at(self, record_id: int) -> datetime | None:
+        """When this record version was last approved, if it was."""
+        with self._session() as s:
+            return s.execute(
+                select(func.max(ReviewEventRow.at)).where(
+                    ReviewEventRow.record_id == record_id, ReviewEventRow.action == "approved"
+                )
+            ).scalar_one_or_none()
+
+    def add_export(
+        self,
+        record_id: int,
+        sink: str,
+        status: str,
+        *,
+        attempts: int = 1,
+        target: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        with self._session() as s:
+            s.add(
+                ExportRow(
+                    record_id=record_id,
+                    sink=sink,
+                    status=status,
+                    attempts=attempts,
+                    target=target,
+                    error=error,
+                )
+            )
+
+    def exports(self, record_id: int | None = None) -> list[dict[str, Any]]:
+        """Export attempts (newest first), optionally of one record version, as plain dicts."""
+        with self._session() as s:
+            q = (
+                select(ExportRow, RecordRow.version, DocumentRow.sha256, DocumentRow.filename)
+                .join(RecordRow, ExportRow.record_id == RecordRow.id)
+                .join(DocumentRow, RecordRow.document_id == DocumentRow.id)
+                .order_by(ExportRow.id.desc())
+            )
+            if record_id is not None:
+                q = q.where(ExportRow.record_id == record_id)
+            return [
+                {
+                    "record_id": e.record_id,
+                    "version": v,
+                    "sha256": sha,
+                    "filename": name,
+                    "sink": e.sink,
+                    "status": e.status,
+                    "attempts": e.attempts,
+                    "target": e.target,
+                    "error": e.error,
+                    "at": e.at,
+                }
+                for e, v, sha, name in s.execute(q).all()
+            ]
