@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 
 class OcrMode(StrEnum):
@@ -59,11 +64,6 @@ class Settings(BaseSettings):
     database_url: str | None = None
     schedule_cron: str = "0 2 * * *"
     timezone: str = "America/Los_Angeles"
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
     #: Inbox files modified less than this many seconds ago are re-checked before they are claimed.
     inbox_settle_s: float = Field(2.0, ge=0)
     #: Wall-clock limit for one document; past it the document is quarantined and the batch goes on.
@@ -79,6 +79,21 @@ class Settings(BaseSettings):
     dask_address: str | None = None
     #: A claim owned by another host is taken over after this many seconds without its run finishing.
     stale_claim_s: float = Field(6 * 3600.0, gt=0)
+
+    # Review app and export to the case system
+    #: Password of the review app (HTTP Basic or the login form); required to bind beyond localhost.
+    review_token: str | None = None
+    #: Case-system webhook: `medlegal export` POSTs each approved record there (JSON).
+    export_webhook_url: str | None = None
+    #: Retries of a failed webhook POST, waiting webhook_backoff_s, then twice that, …
+    webhook_retries: int = Field(3, ge=0)
+    webhook_backoff_s: float = Field(1.0, ge=0)
+    webhook_timeout_s: float = Field(30.0, gt=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
         init_settings: PydanticBaseSettingsSource,
         env_settings: PydanticBaseSettingsSource,
         dotenv_settings: PydanticBaseSettingsSource,
