@@ -6,8 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils
-SYSTEM_COMMANDS := tesseract pdftotext
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils chromium
+SYSTEM_COMMANDS := tesseract pdftotext chromium
 HOME_DIR ?= var
 
 .PHONY: run test lint format setup sysdeps corpus bench clean
