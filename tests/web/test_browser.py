@@ -1,0 +1,114 @@
+"""The review app in a real browser (Debian's Chromium through Playwright): upload, review, approve, export.
+
+Set MEDLEGAL_UPDATE_SCREENSHOT=1 to refresh docs/review-screenshot.png from this test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from models.settings import Settings
+from pipeline.cli import main
+from pipeline.store import Store
+from sample_reports.generate import generate_corpus
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _wait_for_upload(page: Page, base: str, timeout_s: float = 60) -> str:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        page.goto(base + "/")
+        status = page.locator("#uploads .job-status").first.inner_text()
+        if status in ("done", "failed"):
+            return status
+        assert time.monotonic() < deadline, f"the upload is still {status} after {timeout_s} s"
+        time.sleep(0.5)
+
+
+def test_upload_review_correct_approve_and_export(
+    browser: Any, live_server: str, web_settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    # The third sample report is an AME with two rated impairments.
+    report = generate_corpus(tmp_path / "corpus", count=3)[2]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+
+    page.goto(live_server + "/")
+    page.fill("input[name=name]", "Pat Paralegal")
+    page.click("header button")
+    page.set_input_files("input[name=files]", str(report))
+    page.click("text=Upload and process")
+    assert _wait_for_upload(page, live_server) == "done"
+
+    page.locator("#queue a").first.click()
+    expect(page.locator("#doc-status")).to_be_visible()
+    page.locator('[id="field-impairments.0"] a').click()
+
+    # The selected field's evidence box is drawn over the page image, inside it.
+    box = page.locator(".ev.selected")
+    expect(box).to_be_visible()
+    assert box.get_attribute("data-field") == "impairments.0"
+    expect(page.locator("#page img")).to_be_visible()
+    page.wait_for_function("document.querySelector('#page img').complete")
+    b, img = box.bounding_box(), page.locator("#page img").bounding_box()
+    assert b is not None and img is not None
+    assert b["width"] > 100 and b["height"] > 5
+    assert img["x"] <= b["x"] and b["x"] + b["width"] <= img["x"] + img["width"] + 1
+    assert img["y"] <= b["y"] and b["y"] + b["height"] <= img["y"] + img["height"] + 1
+    evidence = page.locator('[id="field-impairments.0"] .evidence').inner_text()
+    assert "WPI" in evidence
+
+    # Correct the WPI of the first impairment.
+    wpi = page.locator('[name="imp-0-wpi"]')
+    old = int(float(wpi.input_value()))
+    new = old + 1
+    wpi.fill(str(new))
+    page.click("#save")
+    expect(page.locator('[name="imp-0-wpi"]')).to_have_value(str(new))
+    page.locator('[id="field-impairments.0"] a').click()
+    expect(page.locator(".ev.selected")).to_be_visible()
+    shot = (
+        DOCS / "review-screenshot.png" if os.environ.get("MEDLEGAL_UPDATE_SCREENSHOT") else tmp_path / "s.png"
+    )
+    page.screenshot(path=str(shot))
+    _shrink(shot)
+
+    page.fill('[aria-label="approve comment"]', "checked against the report")
+    page.click("#approve")
+    expect(page.locator("#doc-status")).to_have_text("approved")
+    audit = page.locator("#audit").inner_text()
+    assert "Pat Paralegal" in audit
+    assert f"impairments[0].wpi: {old} → {new}" in audit
+
+    out = tmp_path / "export.jsonl"
+    assert main(["export", "--home", str(web_settings.home), "--out", str(out)]) == 0
+    [row] = [json.loads(line) for line in out.read_text().splitlines()]
+    sha = row["record_id"]
+    assert row["version"] == 2
+    assert row["record"]["impairments"][0]["wpi"] == new
+    assert row["record"]["source"]["filename"].startswith("upload-")
+    events = store.document_events(sha)
+    corrected = [json.loads(e["note"]) for e in events if e["action"] == "corrected"]
+    assert {"field": "impairments[0].wpi", "from": old, "to": new} in corrected
+    assert [e["actor"] for e in events if e["action"] == "approved"] == ["Pat Paralegal"]
+
+    page.reload()
+    expect(page.locator("#doc-status")).to_have_text("exported")
+    context.close()
+
+
+def _shrink(path: Path) -> None:
+    """Keep the screenshot small enough to commit (a 256-colour palette)."""
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colors=256)
+    small.save(path, optimize=True)
+    assert path.stat().st_size < 300_000
