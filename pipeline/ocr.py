@@ -9,7 +9,7 @@ when enough pages are queued, so a 1,000-page scan never sits in memory at once.
 Per page: orientation (0/90/180/270) by a fast ink-profile check (`imaging.detect_orientation`), with
 Tesseract OSD on an ink-centred crop when that check is unsure (OSD costs a third of the OCR time of a
 page, the check a twentieth); deskew by projection profile; 3x3 median + Otsu; then one
-`tesseract ... tsv` call for words, boxes and confidences. Boxes are reported in PDF points of the page
+`tesseract ... tsv` call (1-bit PBM on stdin) for words, boxes and confidences. Boxes are reported in PDF points of the page
 turned upright (`Page.rotation`), with the deskew undone, so they land on the page as a viewer shows it.
 """
 
@@ -78,13 +78,13 @@ class OcrEngine(Protocol):
         """The page's orientation, or None when the engine cannot tell (too little text)."""
         ...
 
-    def words(self, png: bytes, *, page: PageImage) -> list[OcrWord]:
-        """The words of an upright, cleaned page image."""
+    def words(self, image: bytes, *, page: PageImage) -> list[OcrWord]:
+        """The words of an upright, cleaned page image (PBM or PNG bytes)."""
         ...
 
 
 class TesseractEngine:
-    """Runs the `tesseract` command: PNG on stdin, OSD text or TSV on stdout, one thread per process."""
+    """Runs the `tesseract` command: image on stdin, OSD text or TSV on stdout, one thread per process."""
 
     def __init__(self, language: str = "eng", timeout_s: float = 60.0, command: str = "tesseract") -> None:
         self.language = language
@@ -102,11 +102,11 @@ class TesseractEngine:
         if shutil.which(self.command) is None:
             raise DependencyError(f"the OCR engine `{self.command}` is not installed or not on PATH")
 
-    def _run(self, args: list[str], png: bytes, page: PageImage) -> subprocess.CompletedProcess[bytes]:
+    def _run(self, args: list[str], image: bytes, page: PageImage) -> subprocess.CompletedProcess[bytes]:
         try:
             return subprocess.run(
                 [self.command, "stdin", "stdout", *args],
-                input=png,
+                input=image,
                 capture_output=True,
                 env=self.env,
                 timeout=self.timeout_s,
@@ -145,9 +145,9 @@ class TesseractEngine:
             confidence=float(fields.get("Orientation confidence", "0").strip()),
         )
 
-    def words(self, png: bytes, *, page: PageImage) -> list[OcrWord]:
+    def words(self, image: bytes, *, page: PageImage) -> list[OcrWord]:
         """Words with boxes and confidences from one `tesseract ... tsv` call."""
-        proc = self._run(["-l", self.language, "--psm", "3", "tsv"], png, page)
+        proc = self._run(["-l", self.language, "--psm", "3", "tsv"], image, page)
         if proc.returncode != 0:
             raise self._fail(proc, page)
         return parse_tsv(proc.stdout.decode("utf-8", "replace"))
@@ -211,7 +211,7 @@ def ocr_page(page: PageImage, engine: OcrEngine, settings: Settings) -> Page:
     upright = imaging.rotate_upright(gray, rotation)
     straight, matrix = imaging.deskew(upright, angle)
     binary = imaging.clean(straight)
-    raw = engine.words(imaging.encode_png(binary), page=page)
+    raw = engine.words(imaging.encode_pbm(binary), page=page)
     height_px, width_px = upright.shape
     width, height = width_px / page.scale, height_px / page.scale
     words = [Word(text=w.text, bbox=_to_points(w.box, page.scale), confidence=w.confidence) for w in raw]
