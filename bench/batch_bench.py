@@ -5,8 +5,11 @@ one process, for each worker count W:
     direct  W threads calling `pipeline.process.process_file` (one spaCy pipeline per thread), no home
     flow    the nightly_inbox Prefect flow (ThreadPoolTaskRunner(W)) over a fresh home's inbox: claiming,
             store, outbox, archive, one task per document
-The overhead is flow / direct - 1 at the same W (target: under 10%). The Prefect API is the ephemeral
-one, started (and warmed with an empty run) before timing.
+    batch   the same home/store work through `pipeline.batch.run_batch`, without Prefect
+The overhead is flow / direct - 1 at the same W (target: under 10%); batch / direct - 1 separates the
+cost of the home folder and store from Prefect's. The machine's other load moves these numbers: compare
+them within one run, and repeat. The Prefect API is the ephemeral one, started (and warmed with an empty
+run) before timing.
 
     .venv/bin/python bench/batch_bench.py --count 50 --scanned 3 --workers 1,2 [--json out.json]
 """
@@ -68,10 +71,28 @@ def _flow(corpus: Path, names: list[str], root: Path, workers: int) -> tuple[flo
     return time.perf_counter() - t0, summary.counts
 
 
+def _batch(corpus: Path, names: list[str], root: Path, workers: int) -> float:
+    """Seconds for the same batch through `pipeline.batch.run_batch`: home and store, no Prefect."""
+    from pipeline.batch import run_batch
+
+    home = root / f"home-batch-{workers}"
+    (home / "inbox").mkdir(parents=True)
+    for n in names:
+        shutil.copyfile(corpus / n, home / "inbox" / n)
+    t0 = time.perf_counter()
+    run_batch(Settings(home=home), workers=workers)
+    return time.perf_counter() - t0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--count", type=int, default=50, help="documents in the batch, scans included (>= 50)")
-    ap.add_argument("--scanned", type=int, default=3, help="reports also dropped as office scan and fax (2 documents each)")
+    ap.add_argument(
+        "--scanned",
+        type=int,
+        default=3,
+        help="reports also dropped as office scan and fax (2 documents each)",
+    )
     ap.add_argument("--workers", default="1,2", help="comma-separated worker counts")
     ap.add_argument("--ocr-workers", type=int, default=1, help="Tesseract processes per document")
     ap.add_argument("--json", type=Path, help="also write the results here")
@@ -107,14 +128,17 @@ def main(argv: list[str] | None = None) -> int:
         for w in [int(x) for x in args.workers.split(",")]:
             direct_s, pages = _direct(files, Settings(home=root / "direct"), w)
             flow_s, counts = _flow(corpus, names, root, w)
+            batch_s = _batch(corpus, names, root, w)
             row = {
                 "workers": w,
                 "pages": pages,
                 "direct_s": round(direct_s, 1),
                 "flow_s": round(flow_s, 1),
+                "batch_s": round(batch_s, 1),
                 "direct_docs_per_min": round(60 * len(names) / direct_s, 1),
                 "flow_docs_per_min": round(60 * len(names) / flow_s, 1),
                 "flow_overhead_pct": round(100 * (flow_s / direct_s - 1), 1),
+                "batch_overhead_pct": round(100 * (batch_s / direct_s - 1), 1),
                 "flow_counts": counts,
             }
             results["runs"].append(row)
