@@ -167,7 +167,7 @@ def score_record(ev: Evaluation, record: ReportRecord, truth: dict[str, Any], na
         ev.fields[key].right += ok
         if not ok:
             ev.misses.append(f"{name}: {key}: got {got!r}, want {want!r}")
-        if ready and key in {"mmi_status", "mmi_date", "combined_wpi", "apportionment_overall"}:
+        if ready:
             ev.ready_total += 1
             ev.ready_right += ok
     got_imp = _impairments(r["impairments"])

@@ -309,7 +309,8 @@ def injuries(fields: Fields, rt: ReportText) -> list[Injury]:
             add(inj)
     # A specific date that equals a CT end date is the same claim written twice.
     ct_ends = {i.end for i in out if i.type == "cumulative" and i.start}
-    return [i for i in out if not (i.type == "specific" and i.start in ct_ends)
+    ct_bounds = ct_ends | {i.start for i in out if i.type == "cumulative" and i.start}
+    return [i for i in out if not (i.type == "specific" and i.start in ct_bounds)
             and not (i.type == "cumulative" and i.start is None and i.end in ct_ends)]
 
 
@@ -343,7 +344,9 @@ def _parse_injuries(text: str, is_field: bool = False) -> list[Injury]:
         if d.iso is None or any(a <= d.start < b for a, b in used):
             continue
         before = text[max(0, d.start - 45) : d.start]
-        if re.search(r"birth|dob|born|exam|evaluat|report|surgery|seen|visit|dated", before, re.I):
+        if is_field and re.search(r"\b(?:CT|cumulative|continuous)\b", text, re.I):
+            continue  # a CT field whose range did not parse (wrapped cell): no specific date from it
+        if is_field and re.search(r"birth|dob|born|exam|evaluat|report|surgery|seen|visit|dated", before, re.I):
             continue
         if is_field or re.search(r"(?:(?:an?|the|specific|industrial|work|claimed|alleged|other)\s+(?:[a-z\-]+\s+)?injur\w*"
                                  r"|dates? of (?:the )?injur\w*|injured|DOI)"
