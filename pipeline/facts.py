@@ -459,7 +459,9 @@ def evaluator(fields: Fields, rt: ReportText) -> tuple[Evaluator, float]:
     lines: list[tuple[int, int, str]] = []
     for page in rt.document.pages:
         for i, line in enumerate(page.lines):
-            lines.append((page.number, i, line.text.strip()))
+            # Repeated footers ("Jane Roe, M.D., A Professional Corporation") would outvote the signature.
+            if line.role == "body" or (page.number == 1 and i < 8):
+                lines.append((page.number, i, line.text.strip()))
     candidates: Counter[str] = Counter()
     last_pos: dict[str, int] = {}
     sign_zone = False
@@ -481,6 +483,12 @@ def evaluator(fields: Fields, rt: ReportText) -> tuple[Evaluator, float]:
             cred = re.sub(r"\s+", "", m.group(2))
             full = f"{person}, {cred}"
             candidates[full] += 3
+    # "Rachel Brightwater, M.D." and "Rachel E. Brightwater, M.D." are one person: keep the fuller form.
+    for short in list(candidates):
+        for full in list(candidates):
+            sw, fw = short.split(",")[0].split(), full.split(",")[0].split()
+            if short != full and len(fw) > len(sw) and sw[0] == fw[0] and sw[-1] == fw[-1] and short in candidates:
+                candidates[full] += candidates.pop(short)
     name = None
     conf = 0.0
     if candidates:
