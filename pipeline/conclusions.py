@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from models.record import Apportionment, Flag, FutureMedical, Mmi, WorkRestriction
-from pipeline.dates import find_dates
+from pipeline.dates import DATE_RE, find_dates
 from pipeline.link import _part_in_text
 from pipeline.rules import load_rules
 from pipeline.textview import ReportText, Sentence
@@ -69,7 +69,8 @@ def _mmi_statement(rt: ReportText, s: Sentence, exam_date: str | None) -> MmiSta
         date, month_only, as_of_exam = None, False, False
         if status == "reached":
             tail = text[h.start() :]
-            dates = [d for d in find_dates(text) if not _is_other_date(text, d.start)]
+            dates = [d for d in find_dates(text) if not _is_other_date(text, d.start)
+                     and "OTHER_PHYSICIAN" not in rt.context(s, s.start + d.start, s.start + d.end)]
             after_dates = [d for d in dates if d.start >= h.start() - 60]
             as_of = rules.cue("as_of_exam").search(tail) or rules.cue("as_of_exam").search(text[max(0, h.start()-60):])
             if after_dates:
@@ -193,6 +194,7 @@ def _clause_shares(
     """Industrial and non-industrial shares per body part, clause by clause (';' separates clauses)."""
     entries: list[list] = []  # type: ignore[type-arg]
     for clause in re.split(r";\s*", text):
+        clause = DATE_RE.sub("that date", clause)  # "August 11, 2018": the comma is not a clause break
         found = _part_in_text(clause)
         pcts = [(m.start(), m.end(), float(m.group(1))) for m in re.finditer(_PCT, clause, re.I)]
         if found and (pcts or not entries):
@@ -207,8 +209,8 @@ def _clause_shares(
                            clause[pend:seg_end])
             # Words after a conjunction describe the next share ("30% to X and 70% to Y").
             after = re.split(r",|\band\b|\bwhile\b|\bwhereas\b|\bwith the\b", after, maxsplit=1)[0]
-            kind = _share_kind(after, ind_cue, non_cue) or _share_kind(clause[seg_start:pos], ind_cue, non_cue,
-                                                                       last=True)
+            before = re.split(r",|\band\b|\bwhile\b|\bwhereas\b", clause[seg_start:pos])[-1]
+            kind = _share_kind(after, ind_cue, non_cue) or _share_kind(before, ind_cue, non_cue, last=True)
             # Shares of one kind add up ("specific injury 30%; cumulative trauma 40%").
             if kind == "non":
                 entry[3] = value if entry[3] is None else entry[3] + value

@@ -366,10 +366,10 @@ def report_type(rt: ReportText, title: str | None) -> tuple[str | None, bool, fl
     checks = [
         ("AME", r"\bagreed\s+medical\s+(?:evaluat|examin)\w*|\bAME\b"),
         ("QME", r"\bpanel\s+qualified|\bqualified\s+medical\s+(?:evaluat|examin)\w*|\bP?QME\b"),
+        ("QME", r"\bML[\s-]?10[1-6]\b|\bmedical[\s-]legal\s+evaluation"),
         ("PTP", r"\bPR-?[24]\b|\bprimary\s+treating|\btreating\s+physician|\bprogress\s+report\b|"
                 r"\bpermanent\s+and\s+stationary\s+report\b|\bPTP\b|\bDWC\s+Form\s+PR"),
         ("IME", r"\bindependent\s+medical\s+(?:evaluat|examin)\w*|\bIME\b"),
-        ("QME", r"\bML[\s-]?10[1-6]\b|\bmedical[\s-]legal\s+evaluation"),
     ]
     for source, conf in ((title or "", 0.97), (first, 0.9)):
         for name, pattern in checks:
@@ -391,8 +391,8 @@ def title(document: Document) -> str | None:
     for line in lines[:40]:
         text = line.text.strip()
         if re.search(r"\b(?:report|evaluation|examination|re-?evaluation|PR-?[24])\b", text, re.I) and len(text) < 120 and (
-            text.isupper() or line.bbox[3] - line.bbox[1] > 13 or re.match(r"^(?:[A-Z][a-z]+|[A-Z&\-]+|of|and|the|on)(?:\s+"
-                                                                          r"(?:[A-Z][a-z\-']+|[A-Z&\-]+|of|and|the|on|'s|PR-\d))+$", text)
+            text.isupper() or line.bbox[3] - line.bbox[1] > 13 or re.match(r"^(?:[A-Z][a-z']+(?:-[A-Z]?[a-z']+)*|[A-Z&\-]+|of|and|the|on)(?:\s+"
+                                                                          r"(?:[A-Z][a-z']+(?:-[A-Z]?[a-z']+)*|[A-Z&\-]+|of|and|the|on|'s|PR-\d))+$", text)
         ):
             return re.sub(r"\s+", " ", text)
     return None

@@ -20,7 +20,7 @@ from pipeline.sections import SectionMark, is_own_section, section_at
 _RECORD_ENTRY = re.compile(
     r"^\s*[–\-•»*·]?\s*(?:\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})\s*[-–—:]\s"
 )
-_AGREE = re.compile(r"\bI (?:agree|concur)\b|\bI (?:also |likewise )?(?:find|found|believe|opine)\b", re.I)
+_AGREE = re.compile(r"\bI (?:agree|concur)\b", re.I)
 
 
 @dataclass
