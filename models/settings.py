@@ -57,7 +57,9 @@ class Settings(BaseSettings):
     #: Confidence below which a value sends the record to review.
     review_confidence: float = Field(0.85, ge=0, le=1)
     #: OCR line confidence (0-100) below which evidence is flagged.
-    low_ocr_line_confidence: float = Field(70.0, ge=0, le=100)
+    low_ocr_line_confidence: float = Field(80.0, ge=0, le=100)
+    #: Header fields (names, numbers, dates) read by OCR below this line confidence (0-100) go to review.
+    field_ocr_confidence: float = Field(90.0, ge=0, le=100)
 
     # Home folder, store and flows
     home: Path = Path("var")

@@ -231,7 +231,7 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from pipeline.errors import EvaluationError, InputNotFoundError, UsageError
-    from pipeline.evaluate import evaluate
+    from pipeline.evaluate import Evaluation, evaluate
 
     if not args.directory.is_dir():
         raise InputNotFoundError("no such directory", path=args.directory)
@@ -243,11 +243,12 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             floors[name] = float(value)
         except ValueError as e:
             raise UsageError(f"--min takes SCORE=FLOOR, got {item!r}") from e
+    known = set(Evaluation().scores())
+    unknown = set(floors) - known
+    if unknown:
+        raise UsageError(f"unknown scores {sorted(unknown)}; known: {sorted(known)}")
     result = evaluate(args.directory, truth, _settings(args))
     scores = result.scores()
-    unknown = set(floors) - set(scores)
-    if unknown:
-        raise UsageError(f"unknown scores {sorted(unknown)}; known: {sorted(scores)}")
     if args.json:
         sys.stdout.write(json.dumps({"documents": result.documents, "failed": result.failed, "scores": scores},
                                     indent=2) + "\n")

@@ -68,6 +68,13 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
     if ev_conf < 0.8:
         flags.append(Flag(code="EVALUATOR_UNCERTAIN", field="report.evaluator", message="the evaluator's signature "
                           "block was not found"))
+    field_names = {"applicant": "claim.applicant", "employer": "claim.employer", "case_number": "claim.case_numbers",
+                   "claim_number": "claim.claim_numbers", "injury": "claim.injuries", "exam_date": "report.exam_date",
+                   "report_date": "report.report_date", "mmi_date": "mmi.date"}
+    for key, conf in fields.ocr_confidence.items():
+        if key in field_names and conf < settings.field_ocr_confidence:
+            flags.append(Flag(code="LOW_OCR_CONFIDENCE", field=field_names[key],
+                              message=f"read by OCR at {conf:.0f}% line confidence; check it against the page"))
     flags += check_record(record, settings)
     status = "ready" if not flags else "needs_review"
     return record.model_copy(update={"review": Review(status=status, flags=flags)})

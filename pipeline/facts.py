@@ -47,6 +47,8 @@ class Fields:
     """Values of 'Label: value' fields, by field id, in document order, with their page."""
 
     values: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    #: Lowest OCR confidence (0-100) of the lines each field was read from; absent for text-layer lines.
+    ocr_confidence: dict[str, float] = field(default_factory=dict)
 
     def first(self, key: str) -> str | None:
         v = self.values.get(key)
@@ -208,6 +210,8 @@ def read_fields(document: Document, max_pages: int = 3) -> Fields:
                 if key == "report_date" and page.number > 2:
                     continue
                 out.values.setdefault(key, []).append((value, page.number))
+                if line.confidence is not None and key not in out.ocr_confidence:
+                    out.ocr_confidence[key] = line.confidence
     return out
 
 

@@ -69,7 +69,8 @@ _ADOPTED_AFTER = re.compile(
     r"accepted|awarded)\b", re.I)
 _STRONG = re.compile(
     r"\badopt(?:s|ed|ing)?\b|\bmore (?:accurate|appropriate|representative)\b|\bfinal\b|\btherefore\b|"
-    r"\baccordingly\b|\bthe appropriate (?:method|rating)\b|\bremains rated\b", re.I)
+    r"\baccordingly\b|\bthe appropriate (?:method|rating)\b|\bremains rated\b|\bthe total\b|"
+    r"\btotal (?:[\w\-]+ ){0,2}impairment\b", re.I)
 
 
 @dataclass
