@@ -129,7 +129,7 @@ class Review(_Model):
 class ReportRecord(_Model):
     """Everything medlegal read from one report, each value with its evidence."""
 
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["1"] = "1"
     source: Source
     report: Report = Field(default_factory=Report)
     claim: Claim = Field(default_factory=Claim)

@@ -58,9 +58,12 @@ class Assembled:
         bottom = max(h.line.bbox[3] for h in same)
         confs = [h.line.confidence for h in same if h.line.confidence is not None]
         source = "ocr" if confs else "text_layer"
-        return page, [round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)], (
-            min(confs) if confs else None
-        ), source
+        return (
+            page,
+            [round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)],
+            (min(confs) if confs else None),
+            source,
+        )
 
 
 def is_heading(text: str) -> bool:
@@ -78,7 +81,9 @@ def is_heading(text: str) -> bool:
     if upper_share > 0.85 and len(letters) >= 3 and not re.search(r"\d{2,}", stripped):
         return not stripped.endswith(".") or stripped.endswith("ETC.")
     if stripped.endswith(":") and len(words) <= 6:
-        return all(w[0].isupper() or w.lower() in {"of", "and", "the", "to", "for", "on", "in"} for w in words)
+        return all(
+            w[0].isupper() or w.lower() in {"of", "and", "the", "to", "for", "on", "in"} for w in words
+        )
     return False
 
 

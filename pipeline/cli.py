@@ -188,16 +188,19 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _add_run_demo(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run-demo", help="copy sample reports into a fresh home's inbox and run one nightly batch")
+    p = sub.add_parser(
+        "run-demo", help="copy sample reports into a fresh home's inbox and run one nightly batch"
+    )
     _add_batch_options(p)
     p.add_argument("--count", type=int, default=10, help="born-digital sample reports (default 10)")
-    p.add_argument("--scanned", type=int, default=1, help="reports also dropped as office scan and fax (default 1)")
+    p.add_argument(
+        "--scanned", type=int, default=1, help="reports also dropped as office scan and fax (default 1)"
+    )
     p.set_defaults(handler=_cmd_run_demo)
 
 
 def _cmd_run_demo(args: argparse.Namespace) -> int:
     from flows.demo import prepare_demo_home
-
     from pipeline.settings import load_settings
 
     home = args.home or load_settings().home
@@ -220,8 +223,13 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="score extraction over a labelled directory (per-field accuracy)")
     p.add_argument("directory", type=Path, help="folder of reports (PDF/TIFF/PNG/JPEG)")
     p.add_argument("--truth", type=Path, help="folder of NAME.json truths (default: sample_reports/truth)")
-    p.add_argument("--min", action="append", default=[], metavar="SCORE=FLOOR",
-                   help="fail (exit 40) when a score is below its floor, e.g. --min impairment_f1=0.98")
+    p.add_argument(
+        "--min",
+        action="append",
+        default=[],
+        metavar="SCORE=FLOOR",
+        help="fail (exit 40) when a score is below its floor, e.g. --min impairment_f1=0.98",
+    )
     p.add_argument("--misses", action="store_true", help="list every wrong value (contains report text)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--ocr-mode", choices=["auto", "force_ocr", "never_ocr"])
@@ -250,8 +258,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     result = evaluate(args.directory, truth, _settings(args))
     scores = result.scores()
     if args.json:
-        sys.stdout.write(json.dumps({"documents": result.documents, "failed": result.failed, "scores": scores},
-                                    indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps({"documents": result.documents, "failed": result.failed, "scores": scores}, indent=2)
+            + "\n"
+        )
     else:
         sys.stdout.write(result.table() + "\n")
         for line in result.failed:
@@ -261,8 +271,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             sys.stdout.write(f"miss: {line}\n")
     below = [f"{k} {scores[k]:.3f} < {v:.3f}" for k, v in floors.items() if scores[k] < v]
     if below:
-        raise EvaluationError("scores below their floors: " + "; ".join(below),
-                              hint="see `medlegal evaluate --misses` for the wrong values")
+        raise EvaluationError(
+            "scores below their floors: " + "; ".join(below),
+            hint="see `medlegal evaluate --misses` for the wrong values",
+        )
     return ExitCode.OK
 
 
@@ -348,7 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(prog="medlegal", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"medlegal {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging; -v shows tracebacks")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more logging; -v shows tracebacks"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in _COMMANDS:
         add(sub)

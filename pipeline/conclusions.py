@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from models.record import Apportionment, Flag, FutureMedical, Mmi, WorkRestriction
 from pipeline.dates import DATE_RE, find_dates
@@ -41,8 +42,9 @@ def _mmi_statement(rt: ReportText, s: Sentence, exam_date: str | None) -> MmiSta
         dates = find_dates(value)
         if re.match(r"\s*(?:yes|\[x\]\s*yes|x\s+yes)", value, re.I) or dates:
             full = [d for d in dates if d.iso]
-            return MmiStatement(s, "reached", full[0].iso if full else None,
-                                not full and bool(dates), False, 3.0)
+            return MmiStatement(
+                s, "reached", full[0].iso if full else None, not full and bool(dates), False, 3.0
+            )
         if re.match(r"\s*(?:no\b|not\b|n/a|deferred|pending|tbd|\[x\]\s*no)", value, re.I):
             return MmiStatement(s, "not_reached", None, False, False, 3.0)
         return None
@@ -58,21 +60,34 @@ def _mmi_statement(rt: ReportText, s: Sentence, exam_date: str | None) -> MmiSta
         else:
             window = text[max(0, h.start() - 90) : h.start()]
             after = text[h.end() : h.end() + 80]
-            positive = re.search(
-                r"\b(?:reached|attained|achieved|is|are|was|became|become|has become|be|been|being|deemed|declared|"
-                r"considered|find|found|finds|consider|declare|deem|place|placed|now|status|at|rendered|date|dated)\b",
-                window, re.I) or re.match(r"\s*(?:status\s+)?(?:was|has been|is)?\s*(?:reached|attained|achieved)",
-                                          after, re.I) or re.match(r"\s*(?:date|status)\s*(?:is|was|of|:|=)", after, re.I)
+            positive = (
+                re.search(
+                    r"\b(?:reached|attained|achieved|is|are|was|became|become|has become|be|been|being|deemed|declared|"
+                    r"considered|find|found|finds|consider|declare|deem|place|placed|now|status|at|rendered|date|dated)\b",
+                    window,
+                    re.I,
+                )
+                or re.match(
+                    r"\s*(?:status\s+)?(?:was|has been|is)?\s*(?:reached|attained|achieved)", after, re.I
+                )
+                or re.match(r"\s*(?:date|status)\s*(?:is|was|of|:|=)", after, re.I)
+            )
             if not positive:
                 continue
             status = "reached"
         date, month_only, as_of_exam = None, False, False
         if status == "reached":
             tail = text[h.start() :]
-            dates = [d for d in find_dates(text) if not _is_other_date(text, d.start)
-                     and "OTHER_PHYSICIAN" not in rt.context(s, s.start + d.start, s.start + d.end)]
+            dates = [
+                d
+                for d in find_dates(text)
+                if not _is_other_date(text, d.start)
+                and "OTHER_PHYSICIAN" not in rt.context(s, s.start + d.start, s.start + d.end)
+            ]
             after_dates = [d for d in dates if d.start >= h.start() - 60]
-            as_of = rules.cue("as_of_exam").search(tail) or rules.cue("as_of_exam").search(text[max(0, h.start()-60):])
+            as_of = rules.cue("as_of_exam").search(tail) or rules.cue("as_of_exam").search(
+                text[max(0, h.start() - 60) :]
+            )
             if after_dates:
                 d = min(after_dates, key=lambda d: abs(d.start - h.end()))
                 date, month_only = d.iso, d.month_only
@@ -88,8 +103,13 @@ def _mmi_statement(rt: ReportText, s: Sentence, exam_date: str | None) -> MmiSta
 
 def _is_other_date(text: str, pos: int) -> bool:
     before = text[max(0, pos - 40) : pos].lower()
-    return bool(re.search(r"(?:birth|dob|born|injury|doi|surgery|surgical|underwent|mri|emg|x-ray|report dated|"
-                          r"dated|letter of|deposition)\W*(?:on|of|dated)?\W*$", before))
+    return bool(
+        re.search(
+            r"(?:birth|dob|born|injury|doi|surgery|surgical|underwent|mri|emg|x-ray|report dated|"
+            r"dated|letter of|deposition)\W*(?:on|of|dated)?\W*$",
+            before,
+        )
+    )
 
 
 def extract_mmi(rt: ReportText, exam_date: str | None, mmi_field_date: str | None) -> tuple[Mmi, list[Flag]]:
@@ -98,9 +118,15 @@ def extract_mmi(rt: ReportText, exam_date: str | None, mmi_field_date: str | Non
     statements = [st for s in rt.sentences if (st := _mmi_statement(rt, s, exam_date)) is not None]
     if mmi_field_date and not any(st.date == mmi_field_date and st.weight >= 3 for st in statements):
         # A form field ("Permanent & Stationary Date:" with the date under it): evidence is where it is written.
-        holder = next((s for s in rt.sentences if mmi_field_date in {d.iso for d in find_dates(s.text)}
-                       and load_rules().cue("mmi").search(s.text)), None) or next(
-            (s for s in rt.sentences if load_rules().cue("mmi").search(s.text)), None)
+        holder = next(
+            (
+                s
+                for s in rt.sentences
+                if mmi_field_date in {d.iso for d in find_dates(s.text)}
+                and load_rules().cue("mmi").search(s.text)
+            ),
+            None,
+        ) or next((s for s in rt.sentences if load_rules().cue("mmi").search(s.text)), None)
         if holder is not None:
             statements.append(MmiStatement(holder, "reached", mmi_field_date, False, False, 3.0))
     if not statements:
@@ -117,25 +143,50 @@ def extract_mmi(rt: ReportText, exam_date: str | None, mmi_field_date: str | Non
         if len(dates) > 1:
             top = max(r.weight for r in dated)
             top_dates = {r.date for r in dated if r.weight == top}
-            flags.append(Flag(code="MMI_DATE_CONFLICT", field="mmi.date",
-                              message=f"several MMI dates are stated: {sorted(d for d in dates if d)}"))
+            flags.append(
+                Flag(
+                    code="MMI_DATE_CONFLICT",
+                    field="mmi.date",
+                    message=f"several MMI dates are stated: {sorted(d for d in dates if d)}",
+                )
+            )
             if len(top_dates) > 1:
                 date = None
             conf = 0.5
         if date is None:
             if any(r.month_only for r in reached):
-                flags.append(Flag(code="MMI_DATE_MONTH_ONLY", field="mmi.date",
-                                  message="the MMI date is given to the month only; the day is not invented"))
+                flags.append(
+                    Flag(
+                        code="MMI_DATE_MONTH_ONLY",
+                        field="mmi.date",
+                        message="the MMI date is given to the month only; the day is not invented",
+                    )
+                )
             elif any(r.as_of_exam for r in reached):
-                flags.append(Flag(code="MMI_DATE_UNRESOLVED", field="mmi.date",
-                                  message="MMI is 'as of this evaluation' but the exam date was not found"))
+                flags.append(
+                    Flag(
+                        code="MMI_DATE_UNRESOLVED",
+                        field="mmi.date",
+                        message="MMI is 'as of this evaluation' but the exam date was not found",
+                    )
+                )
             else:
-                flags.append(Flag(code="MMI_DATE_MISSING", field="mmi.date",
-                                  message="MMI is reached but no date is stated"))
+                flags.append(
+                    Flag(
+                        code="MMI_DATE_MISSING",
+                        field="mmi.date",
+                        message="MMI is reached but no date is stated",
+                    )
+                )
             conf = min(conf, 0.8)
         if negative and max(n.weight for n in negative) >= chosen.weight:
-            flags.append(Flag(code="MMI_STATUS_CONFLICT", field="mmi.status",
-                              message="the report says both that MMI is and is not reached"))
+            flags.append(
+                Flag(
+                    code="MMI_STATUS_CONFLICT",
+                    field="mmi.status",
+                    message="the report says both that MMI is and is not reached",
+                )
+            )
             conf = min(conf, 0.6)
         return Mmi(status="reached", date=date, evidence=rt.evidence(chosen.sentence), confidence=conf), flags
     chosen_neg = max(negative, key=lambda n: (n.weight, n.sentence.index))
@@ -148,7 +199,11 @@ _PCT = r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent|per cent)"
 def extract_apportionment(rt: ReportText) -> list[Apportionment]:
     """Apportionment per body part or overall, in either direction of wording."""
     rules = load_rules()
-    ind_cue, non_cue, none_cue = rules.cue("industrial"), rules.cue("nonindustrial"), rules.cue("no_apportionment")
+    ind_cue, non_cue, none_cue = (
+        rules.cue("industrial"),
+        rules.cue("nonindustrial"),
+        rules.cue("no_apportionment"),
+    )
     out: list[Apportionment] = []
     seen: set[tuple[str | None, str | None]] = set()
     for s in rt.sentences:
@@ -158,13 +213,19 @@ def extract_apportionment(rt: ReportText) -> list[Apportionment]:
             continue
         if not s.own or ("OTHER_PHYSICIAN" in rt.context(s, s.start, s.end) and not in_section):
             continue
-        if any(m.category == "OTHER_PHYSICIAN" and "Dr" in rt.assembled.text[m.trigger_start:m.trigger_end]
-               and not rt._is_self(m) for m in (rt.doc._.modifiers or [])
-               if s.start <= m.trigger_start < s.end):
+        if any(
+            m.category == "OTHER_PHYSICIAN"
+            and "Dr" in rt.assembled.text[m.trigger_start : m.trigger_end]
+            and not rt._is_self(m)
+            for m in (rt.doc._.modifiers or [])
+            if s.start <= m.trigger_start < s.end
+        ):
             continue
-        if rules.cue("pd_unit").search(text) and not re.search(r"industrial|caus|due to|attribut", text, re.I):
+        if rules.cue("pd_unit").search(text) and not re.search(
+            r"industrial|caus|due to|attribut", text, re.I
+        ):
             continue
-        default = (None, None)
+        default: tuple[str | None, str | None] = (None, None)
         if s.section.is_subheading:
             sub = _part_in_text(s.section.heading)
             if sub:
@@ -183,8 +244,15 @@ def extract_apportionment(rt: ReportText) -> list[Apportionment]:
             if key in seen:
                 continue
             seen.add(key)
-            out.append(Apportionment(body_part=part, laterality=side, industrial_pct=_n(ind),
-                                     nonindustrial_pct=_n(non), evidence=rt.evidence(s)))
+            out.append(
+                Apportionment(
+                    body_part=part,
+                    laterality=side,
+                    industrial_pct=_n(ind),
+                    nonindustrial_pct=_n(non),
+                    evidence=rt.evidence(s),
+                )
+            )
     return out
 
 
@@ -192,7 +260,7 @@ def _clause_shares(
     text: str, default: tuple[str | None, str | None], ind_cue: re.Pattern[str], non_cue: re.Pattern[str]
 ) -> list[tuple[str | None, str | None, float | None, float | None]]:
     """Industrial and non-industrial shares per body part, clause by clause (';' separates clauses)."""
-    entries: list[list] = []  # type: ignore[type-arg]
+    entries: list[list[Any]] = []
     for clause in re.split(r";\s*", text):
         clause = DATE_RE.sub("that date", clause)  # "August 11, 2018": the comma is not a clause break
         found = _part_in_text(clause)
@@ -205,8 +273,11 @@ def _clause_shares(
         for k, (pos, pend, value) in enumerate(pcts):
             seg_end = pcts[k + 1][0] if k + 1 < len(pcts) else len(clause)
             seg_start = pcts[k - 1][1] if k else 0
-            after = re.sub(r"^\s*of (?:the|his|her) (?:[\w\-]+\s+){0,3}?[\w\-]+\s*(?=,|\band\b)", "",
-                           clause[pend:seg_end])
+            after = re.sub(
+                r"^\s*of (?:the|his|her) (?:[\w\-]+\s+){0,3}?[\w\-]+\s*(?=,|\band\b)",
+                "",
+                clause[pend:seg_end],
+            )
             # Words after a conjunction describe the next share ("30% to X and 70% to Y").
             after = re.split(r",|\band\b|\bwhile\b|\bwhereas\b|\bwith the\b", after, maxsplit=1)[0]
             before = re.split(r",|\band\b|\bwhile\b|\bwhereas\b", clause[seg_start:pos])[-1]
@@ -219,7 +290,9 @@ def _clause_shares(
     return [(e[0], e[1], e[2], e[3]) for e in entries]
 
 
-def _share_kind(segment: str, ind_cue: re.Pattern[str], non_cue: re.Pattern[str], last: bool = False) -> str | None:
+def _share_kind(
+    segment: str, ind_cue: re.Pattern[str], non_cue: re.Pattern[str], last: bool = False
+) -> str | None:
     """Whether a share's words name the industrial injury ('ind') or something else ('non')."""
     hits: list[tuple[int, str]] = []
     non_spans = [(m.start(), m.end()) for m in non_cue.finditer(segment)]
@@ -260,8 +333,11 @@ def extract_restrictions(rt: ReportText) -> list[WorkRestriction]:
         if "OTHER_PHYSICIAN" in rt.context(s, s.start, s.end):
             continue
         if _RESTRICTION.search(text):
-            out.append(WorkRestriction(text=re.sub(r"^\s*(?:[-•*]|\d{1,2}[.)])\s*", "", text),
-                                       evidence=rt.evidence(s)))
+            out.append(
+                WorkRestriction(
+                    text=re.sub(r"^\s*(?:[-•*]|\d{1,2}[.)])\s*", "", text), evidence=rt.evidence(s)
+                )
+            )
     return out
 
 
@@ -280,7 +356,11 @@ def extract_future_medical(rt: ReportText) -> FutureMedical:
         text = " ".join(re.sub(r"\s+", " ", b.text) for b in body[:8])
         return FutureMedical(provided=True, text=text[:1200], evidence=rt.evidence(body[0]))
     for s in rt.sentences:
-        if s.own and re.search(r"\bfuture medical (?:care|treatment)\b.{0,60}\b(?:provided|include|should|"
-                               r"recommend|indicated|warranted|necessary|consist|allow|reasonable)", s.text, re.I):
+        if s.own and re.search(
+            r"\bfuture medical (?:care|treatment)\b.{0,60}\b(?:provided|include|should|"
+            r"recommend|indicated|warranted|necessary|consist|allow|reasonable)",
+            s.text,
+            re.I,
+        ):
             return FutureMedical(provided=True, text=s.text[:600], evidence=rt.evidence(s))
     return FutureMedical()

@@ -98,8 +98,10 @@ def modifiers(doc: Doc, start: int, end: int) -> dict[str, list[Modifier]]:
     """Categories whose scope covers the char span [start, end), with the modifiers doing it."""
     found: dict[str, list[Modifier]] = {}
     for mod in doc._.modifiers or []:
-        if mod.scope_start <= start and end <= mod.scope_end + 1 and not (
-            mod.trigger_start <= start < mod.trigger_end
+        if (
+            mod.scope_start <= start
+            and end <= mod.scope_end + 1
+            and not (mod.trigger_start <= start < mod.trigger_end)
         ):
             found.setdefault(mod.category, []).append(mod)
     return found
@@ -112,7 +114,10 @@ def _span_has(category: str):  # type: ignore[no-untyped-def]
     return getter
 
 
-for _name, _cat in (("is_negated", "NEGATED"), ("is_hypothetical", "HYPOTHETICAL"),
-                    ("is_other_physician", "OTHER_PHYSICIAN")):
+for _name, _cat in (
+    ("is_negated", "NEGATED"),
+    ("is_hypothetical", "HYPOTHETICAL"),
+    ("is_other_physician", "OTHER_PHYSICIAN"),
+):
     if not Span.has_extension(_name):
         Span.set_extension(_name, getter=_span_has(_cat))

@@ -7,8 +7,19 @@ from dataclasses import dataclass
 from datetime import date
 
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH_RE = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -50,8 +61,11 @@ def parse_date(text: str) -> str | None:
         return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = re.fullmatch(rf"({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})", t, re.I)
     if m:
-        return _iso(int(m.group(3)), _MONTHS[m.group(1).lower()[:3] if m.group(1).lower()[:4] != "sept"
-                                              else "sep"], int(m.group(2)))
+        return _iso(
+            int(m.group(3)),
+            _MONTHS[m.group(1).lower()[:3] if m.group(1).lower()[:4] != "sept" else "sep"],
+            int(m.group(2)),
+        )
     m = re.fullmatch(rf"(\d{{1,2}})\s+({_MONTH_RE})\.?,?\s+(\d{{4}})", t, re.I)
     if m:
         return _iso(int(m.group(3)), _MONTHS[m.group(2).lower()[:3]], int(m.group(1)))

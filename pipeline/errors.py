@@ -89,7 +89,9 @@ class RulesError(MedlegalError):
 
 class DependencyError(MedlegalError):
     exit_code = ExitCode.DEPENDENCY
-    hint = "run `make run` once, or: sudo apt-get install -y tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd"
+    hint = (
+        "run `make run` once, or: sudo apt-get install -y tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd"
+    )
 
 
 class InputError(MedlegalError):

@@ -24,8 +24,19 @@ log = logging.getLogger(__name__)
 
 DOCUMENT_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 FIELDS = [
-    "mmi_status", "mmi_date", "combined_wpi", "report_type", "supplemental", "case_numbers", "injuries",
-    "apportionment_overall", "exam_date", "report_date", "applicant", "evaluator", "employer",
+    "mmi_status",
+    "mmi_date",
+    "combined_wpi",
+    "report_type",
+    "supplemental",
+    "case_numbers",
+    "injuries",
+    "apportionment_overall",
+    "exam_date",
+    "report_date",
+    "applicant",
+    "evaluator",
+    "employer",
 ]
 
 
@@ -85,16 +96,24 @@ class Evaluation:
 
     def table(self) -> str:
         """A plain-text table of the scores."""
-        lines = [f"documents: {self.documents}  failed: {len(self.failed)}  ready: {self.ready_records}",
-                 f"{'field':<24}{'score':>8}{'right':>8}{'total':>8}"]
+        lines = [
+            f"documents: {self.documents}  failed: {len(self.failed)}  ready: {self.ready_records}",
+            f"{'field':<24}{'score':>8}{'right':>8}{'total':>8}",
+        ]
         for name, t in self.fields.items():
             lines.append(f"{name:<24}{t.accuracy:>8.3f}{t.right:>8}{t.total:>8}")
-        lines.append(f"{'impairment_precision':<24}{self.impairment_precision:>8.3f}{self.imp_tp:>8}"
-                     f"{self.imp_tp + self.imp_fp:>8}")
-        lines.append(f"{'impairment_recall':<24}{self.impairment_recall:>8.3f}{self.imp_tp:>8}"
-                     f"{self.imp_tp + self.imp_fn:>8}")
+        lines.append(
+            f"{'impairment_precision':<24}{self.impairment_precision:>8.3f}{self.imp_tp:>8}"
+            f"{self.imp_tp + self.imp_fp:>8}"
+        )
+        lines.append(
+            f"{'impairment_recall':<24}{self.impairment_recall:>8.3f}{self.imp_tp:>8}"
+            f"{self.imp_tp + self.imp_fn:>8}"
+        )
         lines.append(f"{'impairment_f1':<24}{self.impairment_f1:>8.3f}")
-        lines.append(f"{'ready_precision':<24}{self.ready_precision:>8.3f}{self.ready_right:>8}{self.ready_total:>8}")
+        lines.append(
+            f"{'ready_precision':<24}{self.ready_precision:>8.3f}{self.ready_right:>8}{self.ready_total:>8}"
+        )
         return "\n".join(lines)
 
 
@@ -147,13 +166,17 @@ def score_record(ev: Evaluation, record: ReportRecord, truth: dict[str, Any], na
         "supplemental": (r["report"]["supplemental"], t_report.get("supplemental")),
         "case_numbers": (sorted(r["claim"]["case_numbers"]), sorted(t_claim.get("case_numbers", []))),
         "injuries": (_injuries(r["claim"]["injuries"]), _injuries(t_claim.get("injuries", []))),
-        "apportionment_overall": (overall_industrial(r["apportionment"]),
-                                  overall_industrial(truth.get("apportionment", []))),
+        "apportionment_overall": (
+            overall_industrial(r["apportionment"]),
+            overall_industrial(truth.get("apportionment", [])),
+        ),
         "exam_date": (r["report"]["exam_date"], t_report.get("exam_date")),
         "report_date": (r["report"]["report_date"], t_report.get("report_date")),
         "applicant": (_norm_name(r["claim"]["applicant"]), _norm_name(t_claim.get("applicant"))),
-        "evaluator": (_norm_name(r["report"]["evaluator"]["name"]),
-                      _norm_name(t_report.get("evaluator", {}).get("name"))),
+        "evaluator": (
+            _norm_name(r["report"]["evaluator"]["name"]),
+            _norm_name(t_report.get("evaluator", {}).get("name")),
+        ),
         "employer": (_norm_text(r["claim"]["employer"]), _norm_text(t_claim.get("employer"))),
     }
     ready = r["review"]["status"] == "ready"

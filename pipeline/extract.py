@@ -23,8 +23,12 @@ def _source(document: Document) -> Source:
         media_type=document.media_type,
         page_count=document.page_count,
         pages=[
-            SourcePage(number=p.number, text_source=p.text_source.value, ocr_confidence=p.ocr_confidence,
-                       rotation=p.rotation)
+            SourcePage(
+                number=p.number,
+                text_source=p.text_source.value,
+                ocr_confidence=p.ocr_confidence,
+                rotation=p.rotation,
+            )
             for p in document.pages
         ],
     )
@@ -50,10 +54,21 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
     flags += imp_flags
     record = ReportRecord(
         source=_source(document),
-        report=Report(type=rtype, supplemental=supplemental, title=title, report_date=report_date,  # type: ignore[arg-type]
-                      exam_date=exam_date, evaluator=ev),
-        claim=Claim(applicant=applicant, employer=employer, case_numbers=facts.case_numbers(rt),
-                    claim_numbers=facts.claim_numbers(fields), injuries=facts.injuries(fields, rt)),
+        report=Report(
+            type=rtype,
+            supplemental=supplemental,
+            title=title,
+            report_date=report_date,
+            exam_date=exam_date,
+            evaluator=ev,
+        ),
+        claim=Claim(
+            applicant=applicant,
+            employer=employer,
+            case_numbers=facts.case_numbers(rt),
+            claim_numbers=facts.claim_numbers(fields),
+            injuries=facts.injuries(fields, rt),
+        ),
         mmi=mmi,
         impairments=impairments,
         combined_wpi=resolve_combined(rt, mentions),
@@ -63,18 +78,40 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
         rules_version=RULES_VERSION,
     )
     if type_conf < 0.8:
-        flags.append(Flag(code="REPORT_TYPE_UNCERTAIN", field="report.type", message="the report type is not stated "
-                          "in the title or header"))
+        flags.append(
+            Flag(
+                code="REPORT_TYPE_UNCERTAIN",
+                field="report.type",
+                message="the report type is not stated in the title or header",
+            )
+        )
     if ev_conf < 0.8:
-        flags.append(Flag(code="EVALUATOR_UNCERTAIN", field="report.evaluator", message="the evaluator's signature "
-                          "block was not found"))
-    field_names = {"applicant": "claim.applicant", "employer": "claim.employer", "case_number": "claim.case_numbers",
-                   "claim_number": "claim.claim_numbers", "injury": "claim.injuries", "exam_date": "report.exam_date",
-                   "report_date": "report.report_date", "mmi_date": "mmi.date"}
+        flags.append(
+            Flag(
+                code="EVALUATOR_UNCERTAIN",
+                field="report.evaluator",
+                message="the evaluator's signature block was not found",
+            )
+        )
+    field_names = {
+        "applicant": "claim.applicant",
+        "employer": "claim.employer",
+        "case_number": "claim.case_numbers",
+        "claim_number": "claim.claim_numbers",
+        "injury": "claim.injuries",
+        "exam_date": "report.exam_date",
+        "report_date": "report.report_date",
+        "mmi_date": "mmi.date",
+    }
     for key, conf in fields.ocr_confidence.items():
         if key in field_names and conf < settings.field_ocr_confidence:
-            flags.append(Flag(code="LOW_OCR_CONFIDENCE", field=field_names[key],
-                              message=f"read by OCR at {conf:.0f}% line confidence; check it against the page"))
+            flags.append(
+                Flag(
+                    code="LOW_OCR_CONFIDENCE",
+                    field=field_names[key],
+                    message=f"read by OCR at {conf:.0f}% line confidence; check it against the page",
+                )
+            )
     flags += check_record(record, settings)
     status = "ready" if not flags else "needs_review"
     return record.model_copy(update={"review": Review(status=status, flags=flags)})

@@ -20,7 +20,9 @@ from models.record import Evaluator, Injury
 from pipeline.dates import DATE_RE, find_dates, parse_date
 from pipeline.textview import ReportText
 
-_CRED = r"(?:M\.?\s?D\.?|D\.?\s?O\.?|D\.?\s?C\.?|Ph\.?\s?D\.?|Psy\.?\s?D\.?|D\.?P\.?M\.?|D\.?D\.?S\.?|O\.?D\.?)"
+_CRED = (
+    r"(?:M\.?\s?D\.?|D\.?\s?O\.?|D\.?\s?C\.?|Ph\.?\s?D\.?|Psy\.?\s?D\.?|D\.?P\.?M\.?|D\.?D\.?S\.?|O\.?D\.?)"
+)
 _NAME_LINE = re.compile(
     rf"^(?:(?:/s/|s/|Electronically signed by:?|Signed:?|Signature:?|By:?)\s*)?"
     rf"((?:Dr\.\s+)?[A-Z][A-Za-z'\-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'\-]+){{1,2}}),?\s+({_CRED}(?:\s*,\s*"
@@ -117,12 +119,18 @@ def _line_fields(line: Line, below: Line | None, above: Line | None) -> list[tup
         wa = bisect.bisect_right(starts, m.start(1)) - 1
         wb = bisect.bisect_left(starts, m.end() - 1)
         wb = max(wb, wa + 1)
-        while wb < len(words) and starts[wb] < m.end() and words[wb].text.strip() in {":", "#", "No.", "No.:"}:
+        while (
+            wb < len(words) and starts[wb] < m.end() and words[wb].text.strip() in {":", "#", "No.", "No.:"}
+        ):
             wb += 1
         if starts[wa] != m.start(1):
             continue
-        if wa > 0 and _gap_before(words, wa) < 2.2 * _char_width(words) and words[wa - 1].text not in {"|", "-"} \
-                and not words[wa - 1].text.endswith((";", "|")):
+        if (
+            wa > 0
+            and _gap_before(words, wa) < 2.2 * _char_width(words)
+            and words[wa - 1].text not in {"|", "-"}
+            and not words[wa - 1].text.endswith((";", "|"))
+        ):
             continue  # a label starts a line or a cell, never the middle of a sentence
         if labels and wa < labels[-1][1]:
             continue
@@ -145,12 +153,15 @@ def _line_fields(line: Line, below: Line | None, above: Line | None) -> list[tup
     group_of = {id(w): gi for gi, g in enumerate(groups) for w in g}
     for i, (_wa, wb, key) in enumerate(labels):
         limit = labels[i + 1][0] if i + 1 < len(labels) else len(words)
-        value_words = []
+        value_words: list[Word] = []
         for w in words[wb:limit]:
             if value_words and group_of[id(w)] != group_of[id(value_words[-1])]:
                 break
-            if not value_words and wb > 0 and group_of[id(w)] != group_of[id(words[wb - 1])] and _is_label_group(
-                groups[group_of[id(w)]], lookup
+            if (
+                not value_words
+                and wb > 0
+                and group_of[id(w)] != group_of[id(words[wb - 1])]
+                and _is_label_group(groups[group_of[id(w)]], lookup)
             ):
                 break
             value_words.append(w)
@@ -163,8 +174,13 @@ def _line_fields(line: Line, below: Line | None, above: Line | None) -> list[tup
     return out
 
 
-def _column(words: list[Word], groups: list[list[Word]], group_of: dict[int, int],
-            labels: list[tuple[int, int, str]], i: int) -> tuple[float, float]:
+def _column(
+    words: list[Word],
+    groups: list[list[Word]],
+    group_of: dict[int, int],
+    labels: list[tuple[int, int, str]],
+    i: int,
+) -> tuple[float, float]:
     """The x-range of a form column headed by label i: its cell, up to the next cell or label."""
     wa = labels[i][0]
     gi = group_of[id(words[wa])]
@@ -172,8 +188,11 @@ def _column(words: list[Word], groups: list[list[Word]], group_of: dict[int, int
     x0 = groups[gi][0].bbox[0] if alone else words[wa].bbox[0]
     nexts = [g[0].bbox[0] for g in groups[gi + 1 :]]
     nexts += [words[o[0]].bbox[0] for o in labels if words[o[0]].bbox[0] > words[wa].bbox[0]]
-    nexts += [w.bbox[0] for w in groups[gi] if w.bbox[0] > words[wa].bbox[0] and w.text.endswith(":")
-              and w is not words[labels[i][1] - 1]]
+    nexts += [
+        w.bbox[0]
+        for w in groups[gi]
+        if w.bbox[0] > words[wa].bbox[0] and w.text.endswith(":") and w is not words[labels[i][1] - 1]
+    ]
     return x0, min(nexts) if nexts else 10_000.0
 
 
@@ -216,8 +235,10 @@ def read_fields(document: Document, max_pages: int = 3) -> Fields:
 
 
 def _clean_name(value: str) -> str | None:
-    value = re.split(r"\s{2,}|\s\|\s|\bv\.?\s|\bvs\.?\s|\bDOB\b|\bDOI\b|\bSSN\b|\(|\bADJ|\bClaim|\bCase|\bWCAB|\bDate|\bEmployer",
-                     value)[0]
+    value = re.split(
+        r"\s{2,}|\s\|\s|\bv\.?\s|\bvs\.?\s|\bDOB\b|\bDOI\b|\bSSN\b|\(|\bADJ|\bClaim|\bCase|\bWCAB|\bDate|\bEmployer",
+        value,
+    )[0]
     value = value.strip(" ,;:.-")
     if not value or re.search(r"\d", value) or len(value.split()) > 5:
         return None
@@ -239,14 +260,19 @@ def applicant_and_employer(fields: Fields, rt: ReportText) -> tuple[str | None, 
             break
     employer = None
     for v in fields.all("employer"):
-        e = re.split(r"\s{2,}|\s\|\s|\bClaim\b|\bInsurer\b|\bCarrier\b|\bADJ|\bDOI\b|\bDate\b", v)[0].strip(" ,;:")
+        e = re.split(r"\s{2,}|\s\|\s|\bClaim\b|\bInsurer\b|\bCarrier\b|\bADJ|\bDOI\b|\bDate\b", v)[0].strip(
+            " ,;:"
+        )
         if e:
             employer = e
             break
     if applicant is None or employer is None:
         for line in _first_lines(rt.document, 60):
-            m = re.search(r"^(?:RE|Re|IN RE|In re)?\s*:?\s*([A-Z][A-Za-z.'\- ]{3,40}?)\s+(?:v\.|vs\.?|versus)\s+"
-                          r"([A-Z][A-Za-z0-9&.,'\- ]{2,60}?)(?:\s{2,}|\s+ADJ|\s*;|\s*$|,\s*(?:ADJ|Case|Claim))", line)
+            m = re.search(
+                r"^(?:RE|Re|IN RE|In re)?\s*:?\s*([A-Z][A-Za-z.'\- ]{3,40}?)\s+(?:v\.|vs\.?|versus)\s+"
+                r"([A-Z][A-Za-z0-9&.,'\- ]{2,60}?)(?:\s{2,}|\s+ADJ|\s*;|\s*$|,\s*(?:ADJ|Case|Claim))",
+                line,
+            )
             if m:
                 applicant = applicant or _clean_name(m.group(1))
                 employer = employer or m.group(2).strip(" ,;")
@@ -287,7 +313,12 @@ def claim_numbers(fields: Fields) -> list[str]:
     for v in fields.all("claim_number"):
         for part in re.split(r"[;,]|\s{2,}|\band\b", v):
             tok = part.strip().split(" ")[0].strip(" .;,")
-            if re.search(r"\d", tok) and not tok.upper().startswith("ADJ") and len(tok) >= 4 and tok not in out:
+            if (
+                re.search(r"\d", tok)
+                and not tok.upper().startswith("ADJ")
+                and len(tok) >= 4
+                and tok not in out
+            ):
                 out.append(tok)
     return out
 
@@ -304,8 +335,10 @@ def injuries(fields: Fields, rt: ReportText) -> list[Injury]:
     for s in rt.sentences[:400]:
         if s.section.label in {"records_review", "prior_injuries", "past_history"}:
             continue
-        if re.search(r"\bcumulative(?:\s+trauma)?|\bCT\b|\binjur(?:y|ies|ed)\b|\bDOI\b", s.text, re.I) and len(
-            s.text) < 400:
+        if (
+            re.search(r"\bcumulative(?:\s+trauma)?|\bCT\b|\binjur(?:y|ies|ed)\b|\bDOI\b", s.text, re.I)
+            and len(s.text) < 400
+        ):
             sources.append(s.text)
     fields_n = len(fields.all("injury"))
     for n, src in enumerate(sources):
@@ -314,8 +347,12 @@ def injuries(fields: Fields, rt: ReportText) -> list[Injury]:
     # A specific date that equals a CT end date is the same claim written twice.
     ct_ends = {i.end for i in out if i.type == "cumulative" and i.start}
     ct_bounds = ct_ends | {i.start for i in out if i.type == "cumulative" and i.start}
-    return [i for i in out if not (i.type == "specific" and i.start in ct_bounds)
-            and not (i.type == "cumulative" and i.start is None and i.end in ct_ends)]
+    return [
+        i
+        for i in out
+        if not (i.type == "specific" and i.start in ct_bounds)
+        and not (i.type == "cumulative" and i.start is None and i.end in ct_ends)
+    ]
 
 
 _RANGE = re.compile(
@@ -330,15 +367,26 @@ def _parse_injuries(text: str, is_field: bool = False) -> list[Injury]:
         start = parse_date(m.group(1))
         end = parse_date(m.group(2)) if "present" not in m.group(2).lower() else None
         prefix = text[max(0, m.start() - 80) : m.start()]
-        if start and (re.search(r"\bCT\b|cumulative|continuous|repetitive|period", prefix + text[m.end():m.end()+20],
-                                re.I) or is_field):
-            if not re.search(r"\b(?:TTD|TPD|temporar\w+|off work|disabled|employed|worked)\b", prefix[-40:], re.I):
+        if start and (
+            re.search(
+                r"\bCT\b|cumulative|continuous|repetitive|period", prefix + text[m.end() : m.end() + 20], re.I
+            )
+            or is_field
+        ):
+            if not re.search(
+                r"\b(?:TTD|TPD|temporar\w+|off work|disabled|employed|worked)\b", prefix[-40:], re.I
+            ):
                 out.append(Injury(type="cumulative", start=start, end=end))
                 used.append((m.start(), m.end()))
     if not re.search(r"date of injury|dates? of injury|\bDOI\b|injur", text, re.I) and not is_field:
         return out
-    for m in re.finditer(r"\b(?:cumulative(?:ly)?|CT)\b[^.;]{0,40}?\b(?:through|thru|ending|until|to)\s+(" +
-                         DATE_RE.pattern + ")", text, re.I):
+    for m in re.finditer(
+        r"\b(?:cumulative(?:ly)?|CT)\b[^.;]{0,40}?\b(?:through|thru|ending|until|to)\s+("
+        + DATE_RE.pattern
+        + ")",
+        text,
+        re.I,
+    ):
         if not any(a <= m.start(1) < b for a, b in used):
             end = parse_date(m.group(1))
             if end:
@@ -350,12 +398,17 @@ def _parse_injuries(text: str, is_field: bool = False) -> list[Injury]:
         before = text[max(0, d.start - 45) : d.start]
         if is_field and re.search(r"\b(?:CT|cumulative|continuous)\b", text, re.I):
             continue  # a CT field whose range did not parse (wrapped cell): no specific date from it
-        if is_field and re.search(r"birth|dob|born|exam|evaluat|report|surgery|seen|visit|dated", before, re.I):
+        if is_field and re.search(
+            r"birth|dob|born|exam|evaluat|report|surgery|seen|visit|dated", before, re.I
+        ):
             continue
-        if is_field or re.search(r"(?:(?:an?|the|specific|industrial|work|claimed|alleged|other)\s+(?:[a-z\-]+\s+)?injur\w*"
-                                 r"|dates? of (?:the )?injur\w*|injured|DOI)"
-                                 r"\W{0,3}(?:on|of|occurred on|date\w*)?\W{0,3}(?:on\s+)?(?:or about\s+)?$",
-                                 before, re.I):
+        if is_field or re.search(
+            r"(?:(?:an?|the|specific|industrial|work|claimed|alleged|other)\s+(?:[a-z\-]+\s+)?injur\w*"
+            r"|dates? of (?:the )?injur\w*|injured|DOI)"
+            r"\W{0,3}(?:on|of|occurred on|date\w*)?\W{0,3}(?:on\s+)?(?:or about\s+)?$",
+            before,
+            re.I,
+        ):
             out.append(Injury(type="specific", start=d.iso, end=None))
     return out
 
@@ -364,15 +417,24 @@ def report_type(rt: ReportText, title: str | None) -> tuple[str | None, bool, fl
     """Report type (QME, AME, PTP, IME, OTHER), supplemental flag and a confidence."""
     first = "\n".join(_first_lines(rt.document, 40))
     head = (title or "") + "\n" + "\n".join(_first_lines(rt.document, 16))
-    supplemental = bool(re.search(r"\bsupplemental|\bsupplementary|\bML[\s-]?106\b|\baddendum\b|"
-                                  r"\breport on (?:the )?review of (?:additional |new )?(?:medical )?records\b|"
-                                  r"\brecords? review report\b", head, re.I))
+    supplemental = bool(
+        re.search(
+            r"\bsupplemental|\bsupplementary|\bML[\s-]?106\b|\baddendum\b|"
+            r"\breport on (?:the )?review of (?:additional |new )?(?:medical )?records\b|"
+            r"\brecords? review report\b",
+            head,
+            re.I,
+        )
+    )
     checks = [
         ("AME", r"\bagreed\s+medical\s+(?:evaluat|examin)\w*|\bAME\b"),
         ("QME", r"\bpanel\s+qualified|\bqualified\s+medical\s+(?:evaluat|examin)\w*|\bP?QME\b"),
         ("QME", r"\bML[\s-]?10[1-6]\b|\bmedical[\s-]legal\s+evaluation"),
-        ("PTP", r"\bPR-?[24]\b|\bprimary\s+treating|\btreating\s+physician|\bprogress\s+report\b|"
-                r"\bpermanent\s+and\s+stationary\s+report\b|\bPTP\b|\bDWC\s+Form\s+PR"),
+        (
+            "PTP",
+            r"\bPR-?[24]\b|\bprimary\s+treating|\btreating\s+physician|\bprogress\s+report\b|"
+            r"\bpermanent\s+and\s+stationary\s+report\b|\bPTP\b|\bDWC\s+Form\s+PR",
+        ),
         ("IME", r"\bindependent\s+medical\s+(?:evaluat|examin)\w*|\bIME\b"),
     ]
     for source, conf in ((title or "", 0.97), (first, 0.9)):
@@ -394,9 +456,18 @@ def title(document: Document) -> str | None:
     lines = [line for line in document.pages[0].lines if line.role == "body"]
     for line in lines[:40]:
         text = line.text.strip()
-        if re.search(r"\b(?:report|evaluation|examination|re-?evaluation|PR-?[24])\b", text, re.I) and len(text) < 120 and (
-            text.isupper() or line.bbox[3] - line.bbox[1] > 13 or re.match(r"^(?:[A-Z][a-z']+(?:-[A-Z]?[a-z']+)*|[A-Z&\-]+|of|and|the|on)(?:\s+"
-                                                                          r"(?:[A-Z][a-z']+(?:-[A-Z]?[a-z']+)*|[A-Z&\-]+|of|and|the|on|'s|PR-\d))+$", text)
+        if (
+            re.search(r"\b(?:report|evaluation|examination|re-?evaluation|PR-?[24])\b", text, re.I)
+            and len(text) < 120
+            and (
+                text.isupper()
+                or line.bbox[3] - line.bbox[1] > 13
+                or re.match(
+                    r"^(?:[A-Z][a-z']+(?:-[A-Z]?[a-z']+)*|[A-Z&\-]+|of|and|the|on)(?:\s+"
+                    r"(?:[A-Z][a-z']+(?:-[A-Z]?[a-z']+)*|[A-Z&\-]+|of|and|the|on|'s|PR-\d))+$",
+                    text,
+                )
+            )
         ):
             return re.sub(r"\s+", " ", text)
     return None
@@ -406,19 +477,42 @@ def exam_and_report_dates(fields: Fields, rt: ReportText) -> tuple[str | None, s
     """The date of the examination and the date of the report."""
     exam = first_date(fields.all("exam_date"))
     report = first_date(fields.all("report_date"))
-    no_exam = any(re.search(r"\bno (?:new |physical )?examination (?:was|has been) (?:performed|conducted|done)|"
-                            r"\(no examination\)|without (?:a |an )?(?:new )?examination", s.text, re.I)
-                  for s in rt.sentences[:200])
+    no_exam = any(
+        re.search(
+            r"\bno (?:new |physical )?examination (?:was|has been) (?:performed|conducted|done)|"
+            r"\(no examination\)|without (?:a |an )?(?:new )?examination",
+            s.text,
+            re.I,
+        )
+        for s in rt.sentences[:200]
+    )
     if exam is None and not no_exam:
         for s in rt.sentences[:300]:
             text = _demonth(s.text)
-            m = re.search(r"\b(?:I|we|the undersigned)\s+(?:personally\s+)?(?:examined|evaluated|saw|interviewed|re-?evaluated|"
-                          r"re-?examined)\b[^.]{0,80}?\bon\s+(" + DATE_RE.pattern + ")", text, re.I) or re.search(
-                r"\b(?:examination|evaluation|exam)\s+(?:was\s+)?(?:performed|conducted|took place|completed|held)\s+"
-                r"(?:\w+\s+){0,4}?on\s+(" + DATE_RE.pattern + ")", text, re.I) or re.search(
-                r"\b(?:seen|examined|evaluated)\s+(?:\w+\s+){0,5}?(?:in my office|at my office|in this office)?\s*on\s+(" +
-                DATE_RE.pattern + ")", text, re.I)
-            if m and re.search(r"\b(?:previously|earlier|initially|originally|last|first|prior)\b", text[: m.start(1)], re.I):
+            m = (
+                re.search(
+                    r"\b(?:I|we|the undersigned)\s+(?:personally\s+)?(?:examined|evaluated|saw|interviewed|re-?evaluated|"
+                    r"re-?examined)\b[^.]{0,80}?\bon\s+(" + DATE_RE.pattern + ")",
+                    text,
+                    re.I,
+                )
+                or re.search(
+                    r"\b(?:examination|evaluation|exam)\s+(?:was\s+)?(?:performed|conducted|took place|completed|held)\s+"
+                    r"(?:\w+\s+){0,4}?on\s+(" + DATE_RE.pattern + ")",
+                    text,
+                    re.I,
+                )
+                or re.search(
+                    r"\b(?:seen|examined|evaluated)\s+(?:\w+\s+){0,5}?(?:in my office|at my office|in this office)?\s*on\s+("
+                    + DATE_RE.pattern
+                    + ")",
+                    text,
+                    re.I,
+                )
+            )
+            if m and re.search(
+                r"\b(?:previously|earlier|initially|originally|last|first|prior)\b", text[: m.start(1)], re.I
+            ):
                 continue
             if m and s.own and "OTHER_PHYSICIAN" not in rt.context(s, s.start, s.end):
                 exam = parse_date(m.group(1))
@@ -426,8 +520,13 @@ def exam_and_report_dates(fields: Fields, rt: ReportText) -> tuple[str | None, s
                     break
     if report is None:
         for s in reversed(rt.sentences[-80:]):
-            m = re.search(r"\b(?:executed|signed|dated|date signed)\b[^.]{0,60}?\bon\s+(?:this\s+)?(" + DATE_RE.pattern + ")",
-                          _demonth(s.text), re.I)
+            m = re.search(
+                r"\b(?:executed|signed|dated|date signed)\b[^.]{0,60}?\bon\s+(?:this\s+)?("
+                + DATE_RE.pattern
+                + ")",
+                _demonth(s.text),
+                re.I,
+            )
             if m:
                 report = parse_date(m.group(1))
                 if report:
@@ -438,8 +537,13 @@ def exam_and_report_dates(fields: Fields, rt: ReportText) -> tuple[str | None, s
             text = line.text.strip()
             ds = find_dates(text)
             above = lines[i - 1].text.strip() if i else ""
-            if (len(ds) == 1 and ds[0].iso and len(text) <= (ds[0].end - ds[0].start) + 12
-                    and not re.search(r"birth|dob|injury|doi|exam|evaluat", text, re.I) and not above.endswith(":")):
+            if (
+                len(ds) == 1
+                and ds[0].iso
+                and len(text) <= (ds[0].end - ds[0].start) + 12
+                and not re.search(r"birth|dob|injury|doi|exam|evaluat", text, re.I)
+                and not above.endswith(":")
+            ):
                 report = ds[0].iso
                 break
     return exam, report
@@ -470,18 +574,25 @@ def evaluator(fields: Fields, rt: ReportText) -> tuple[Evaluator, float]:
     last_pos: dict[str, int] = {}
     sign_zone = False
     for idx, (page_no, _, text) in enumerate(lines):
-        if re.search(r"sincerely|respectfully|penalty of perjury|signature|/s/|electronically signed|executed", text, re.I):
+        if re.search(
+            r"sincerely|respectfully|penalty of perjury|signature|/s/|electronically signed|executed",
+            text,
+            re.I,
+        ):
             sign_zone = True
         m = _NAME_LINE.match(text)
         if m:
-            name = re.sub(r"^Dr\.\s+", "", m.group(1)).strip()
+            person = re.sub(r"^Dr\.\s+", "", m.group(1)).strip()
             cred = re.sub(r"\s+", "", m.group(2).split(",")[0])
-            full = f"{name}, {cred}"
+            full = f"{person}, {cred}"
             weight = 3 if sign_zone else (2 if page_no == 1 else 1)
             candidates[full] += weight
             last_pos[full] = idx
     for v in fields.all("evaluator"):
-        m = re.match(rf"((?:Dr\.\s+)?[A-Z][A-Za-z'\-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'\-]+){{1,2}}),?\s+({_CRED})", v)
+        m = re.match(
+            rf"((?:Dr\.\s+)?[A-Z][A-Za-z'\-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'\-]+){{1,2}}),?\s+({_CRED})",
+            v,
+        )
         if m:
             person = re.sub(r"^Dr\.\s+", "", m.group(1))
             cred = re.sub(r"\s+", "", m.group(2))
@@ -491,7 +602,13 @@ def evaluator(fields: Fields, rt: ReportText) -> tuple[Evaluator, float]:
     for short in list(candidates):
         for full in list(candidates):
             sw, fw = short.split(",")[0].split(), full.split(",")[0].split()
-            if short != full and len(fw) > len(sw) and sw[0] == fw[0] and sw[-1] == fw[-1] and short in candidates:
+            if (
+                short != full
+                and len(fw) > len(sw)
+                and sw[0] == fw[0]
+                and sw[-1] == fw[-1]
+                and short in candidates
+            ):
                 candidates[full] += candidates.pop(short)
     name = None
     conf = 0.0
@@ -526,8 +643,10 @@ def _specialty_in(text: str) -> str | None:
             continue
         phrase = " ".join(str(t.get("LOWER", "")) for t in p.pattern).replace(" & ", " & ")
         i = low.find(phrase)
-        if i >= 0 and re.match(r"\W|$", low[i + len(phrase) : i + len(phrase) + 1] or " ") and (
-            best is None or i < best[0]
+        if (
+            i >= 0
+            and re.match(r"\W|$", low[i + len(phrase) : i + len(phrase) + 1] or " ")
+            and (best is None or i < best[0])
         ):
             best = (i, p.id)
     return best[1] if best else None

@@ -24,10 +24,34 @@ from pipeline.textview import ReportText, Sentence
 
 _NUM = r"(\d{1,3}(?:\.\d{1,2})?)"
 _PCT = r"\s*(?:%|percent|per cent|pct\.?)"
-_SIDE = {"left": "left", "lt": "left", "lt.": "left", "right": "right", "rt": "right", "rt.": "right",
-         "bilateral": "bilateral", "bilaterally": "bilateral", "both": "bilateral"}
-_PLURALS = {"knees", "shoulders", "wrists", "hands", "elbows", "hips", "ankles", "feet", "upper extremities",
-            "lower extremities", "arms", "legs", "thumbs", "eyes", "ears"}
+_SIDE = {
+    "left": "left",
+    "lt": "left",
+    "lt.": "left",
+    "right": "right",
+    "rt": "right",
+    "rt.": "right",
+    "bilateral": "bilateral",
+    "bilaterally": "bilateral",
+    "both": "bilateral",
+}
+_PLURALS = {
+    "knees",
+    "shoulders",
+    "wrists",
+    "hands",
+    "elbows",
+    "hips",
+    "ankles",
+    "feet",
+    "upper extremities",
+    "lower extremities",
+    "arms",
+    "legs",
+    "thumbs",
+    "eyes",
+    "ears",
+}
 
 
 @cache
@@ -66,11 +90,15 @@ def _mention_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
 
 _ADOPTED_AFTER = re.compile(
     r"[^.;]{0,40}?\b(?:is|was|are|be)\s+(?:therefore\s+|hereby\s+)?(?:adopted|assigned|selected|used|utilized|chosen|"
-    r"accepted|awarded)\b", re.I)
+    r"accepted|awarded)\b",
+    re.I,
+)
 _STRONG = re.compile(
     r"\badopt(?:s|ed|ing)?\b|\bmore (?:accurate|appropriate|representative)\b|\bfinal\b|\btherefore\b|"
     r"\baccordingly\b|\bthe appropriate (?:method|rating)\b|\bremains rated\b|\bthe total\b|"
-    r"\btotal (?:[\w\-]+ ){0,2}impairment\b", re.I)
+    r"\btotal (?:[\w\-]+ ){0,2}impairment\b",
+    re.I,
+)
 
 
 @dataclass
@@ -108,7 +136,9 @@ def _side_near(text: str, start: int, end: int) -> str | None:
     """The laterality written next to a body-part phrase at [start, end) of `text`."""
     before = text[max(0, start - 25) : start].lower()
     after = text[end : end + 14].lower()
-    m = re.search(r"(left|right|bilateral|both|lt\.?|rt\.?)(?:\s+and\s+(left|right))?\s*(?:side\s*)?$", before)
+    m = re.search(
+        r"(left|right|bilateral|both|lt\.?|rt\.?)(?:\s+and\s+(left|right))?\s*(?:side\s*)?$", before
+    )
     if m:
         if m.group(2) and m.group(2) != _SIDE[m.group(1).rstrip(".")]:
             return "bilateral"
@@ -156,8 +186,12 @@ def _link(rt: ReportText, m: Mention, unit_end: int) -> None:
     local = [(sp.start_char - s.start, sp.end_char - s.start, sp) for sp in spans]
     # 1. "8% WPI for the left knee": the phrase right after the unit.
     tail = text[unit_end : unit_end + 45]
-    tm = re.match(r"\s*(?:\)\s*)?(?:,\s*)?(?:for|to|of|regarding|involving|referable to|attributable to|at|in|"
-                  r"due to|on account of)\s+(?:the\s+|his\s+|her\s+)?", tail, re.I)
+    tm = re.match(
+        r"\s*(?:\)\s*)?(?:,\s*)?(?:for|to|of|regarding|involving|referable to|attributable to|at|in|"
+        r"due to|on account of)\s+(?:the\s+|his\s+|her\s+)?",
+        tail,
+        re.I,
+    )
     choice = None
     if tm:
         after_pos = unit_end + tm.end()
@@ -185,8 +219,11 @@ def _link(rt: ReportText, m: Mention, unit_end: int) -> None:
         if cur.block_start or cur.index == 0:
             break
         prev = rt.sentences[cur.index - 1]
-        prev_spans = [sp for sp in _body_spans(rt, prev)
-                      if sp.id_ != "pain" and not _is_unit_phrase(prev.text, sp, prev.start)]
+        prev_spans = [
+            sp
+            for sp in _body_spans(rt, prev)
+            if sp.id_ != "pain" and not _is_unit_phrase(prev.text, sp, prev.start)
+        ]
         if prev_spans:
             sp = prev_spans[-1]
             m.body_part = sp.id_
@@ -219,8 +256,10 @@ def _is_unit_phrase(text: str, span: Span, offset: int) -> bool:
         return True
     if span.id_ not in {"upper extremity", "lower extremity"}:
         return False
-    return bool(re.search(r"of (?:the )?(?:right |left )?\s*$", before, re.I)
-                or re.match(r"\s*(?:impairment|rating|\(?[UL]EI\)?)", after, re.I))
+    return bool(
+        re.search(r"of (?:the )?(?:right |left )?\s*$", before, re.I)
+        or re.match(r"\s*(?:impairment|rating|\(?[UL]EI\)?)", after, re.I)
+    )
 
 
 def _side_in_heading(s: Sentence) -> str | None:
@@ -288,7 +327,7 @@ def _table_mentions(rt: ReportText, s: Sentence) -> list[Mention]:
     if re.search(r"\b(?:combined|total|overall|final)\b", first, re.I):
         m.combined = True
         return [m]
-    found = _part_in_text(" ".join(cells[: col]))
+    found = _part_in_text(" ".join(cells[:col]))
     if re.search(r"\bpain\b", first, re.I) and not found:
         m.pain = True
         m.body_part = "pain"
@@ -331,7 +370,9 @@ def find_mentions(rt: ReportText) -> list[Mention]:
                     continue
                 if any(a <= num_start < b for a, b, _, _ in seen):
                     continue
-                if re.search(r"(?:gaf|/)\s*(?:score\s*)?(?:of\s*)?$", text[max(0, num_start - 12) : num_start], re.I):
+                if re.search(
+                    r"(?:gaf|/)\s*(?:score\s*)?(?:of\s*)?$", text[max(0, num_start - 12) : num_start], re.I
+                ):
                     continue
                 seen.append((r.start(1), r.end(1), _num(r.group(1)), r.end()))
         if ranges or re.search(r"category|\bclass\b", text, re.I):
@@ -357,8 +398,11 @@ def find_mentions(rt: ReportText) -> list[Mention]:
             m = Mention(value, s, a, b)
             prefix = text[max(0, a - 60) : a]
             suffix = text[unit_end : unit_end + 60]
-            m.adopted = bool(adopt_cue.search(prefix) or adopt_re.search(text[max(0, a - 60) : b + 8])
-                             or _ADOPTED_AFTER.match(suffix))
+            m.adopted = bool(
+                adopt_cue.search(prefix)
+                or adopt_re.search(text[max(0, a - 60) : b + 8])
+                or _ADOPTED_AFTER.match(suffix)
+            )
             m.strong = bool(_STRONG.search(text)) and m.adopted
             m.alternative = bool(alt_cue.search(text)) and not re.search(
                 r"more accurate|I (?:adopt|find|believe|use)", text, re.I
@@ -384,10 +428,16 @@ def _is_combined(text: str, start: int, i: int, last: int, cue: re.Pattern[str])
     if cue_hits and re.search(r"\d\s*(?:%|percent)", window[cue_hits[-1].end() :], re.I):
         # "total 5% UE = 3% WPI": the total is of another unit.
         return False
-    if re.search(r"\b(?:combin\w*|total\w*|overall|final whole person|aggregate|global|in sum|sum of|add(?:ed|ing)?\s+"
-                 r"(?:together|up|to)|grand total|cumulative)\b[^.;]*$", window, re.I):
-        if i == last or re.search(r"(?:combined|total|overall)\s*$", window, re.I) or re.search(
-            r"^\S+\s*(?:%|percent)?\s*(?:combined|total)", after, re.I
+    if re.search(
+        r"\b(?:combin\w*|total\w*|overall|final whole person|aggregate|global|in sum|sum of|add(?:ed|ing)?\s+"
+        r"(?:together|up|to)|grand total|cumulative)\b[^.;]*$",
+        window,
+        re.I,
+    ):
+        if (
+            i == last
+            or re.search(r"(?:combined|total|overall)\s*$", window, re.I)
+            or re.search(r"^\S+\s*(?:%|percent)?\s*(?:combined|total)", after, re.I)
         ):
             return True
     return bool(re.match(r"^\S+\s*(?:%|percent)?\s*(?:combined|total|overall)\b", after, re.I))
@@ -401,12 +451,17 @@ def resolve_impairments(rt: ReportText, mentions: list[Mention]) -> tuple[list[I
         if m.combined:
             continue
         if m.body_part is None:
-            flags.append(Flag(code="WPI_UNLINKED", field="impairments",
-                              message=f"a {m.value}% WPI on page {rt.evidence(m.sentence).page} has no body part"))
+            flags.append(
+                Flag(
+                    code="WPI_UNLINKED",
+                    field="impairments",
+                    message=f"a {m.value}% WPI on page {rt.evidence(m.sentence).page} has no body part",
+                )
+            )
             continue
         groups.setdefault((m.body_part, m.laterality), []).append(m)
     # A side-less mention of a part rated per side elsewhere restates one of those ratings.
-    for (part, side) in list(groups):
+    for part, side in list(groups):
         if side is None and _takes_side(part):
             sided = [k for k in groups if k[0] == part and k[1] is not None]
             if sided:
@@ -418,6 +473,7 @@ def resolve_impairments(rt: ReportText, mentions: list[Mention]) -> tuple[list[I
                     del groups[(part, None)]
     out: list[Impairment] = []
     for (part, side), ms in groups.items():
+
         def score(x: Mention) -> float:
             sc = 0.0
             sc += 2 if x.adopted else 0
@@ -434,19 +490,35 @@ def resolve_impairments(rt: ReportText, mentions: list[Mention]) -> tuple[list[I
         conf = 0.95 * chosen.link_quality
         if len(values) > 1:
             conf = 0.5
-            flags.append(Flag(code="WPI_AMBIGUOUS", field=f"impairments[{len(out)}].wpi",
-                              message=f"{part}: several WPI values ({sorted(values)}) with no clear adoption"))
+            flags.append(
+                Flag(
+                    code="WPI_AMBIGUOUS",
+                    field=f"impairments[{len(out)}].wpi",
+                    message=f"{part}: several WPI values ({sorted(values)}) with no clear adoption",
+                )
+            )
         elif len({x.value for x in ms if not x.alternative}) > 1:
             conf = min(conf, 0.9)
         if _takes_side(part) and side is None:
             conf = min(conf, 0.8)
-            flags.append(Flag(code="LATERALITY_MISSING", field=f"impairments[{len(out)}].laterality",
-                              message=f"{part}: the side is not stated next to the rating"))
-        out.append(Impairment(
-            body_part=part, laterality=side, wpi=chosen.value,  # type: ignore[arg-type]
-            method=chosen.method, table_refs=chosen.table_refs,
-            evidence=rt.evidence(chosen.sentence), confidence=round(conf, 2),
-        ))
+            flags.append(
+                Flag(
+                    code="LATERALITY_MISSING",
+                    field=f"impairments[{len(out)}].laterality",
+                    message=f"{part}: the side is not stated next to the rating",
+                )
+            )
+        out.append(
+            Impairment(
+                body_part=part,
+                laterality=side,
+                wpi=chosen.value,
+                method=chosen.method,
+                table_refs=chosen.table_refs,
+                evidence=rt.evidence(chosen.sentence),
+                confidence=round(conf, 2),
+            )
+        )
     return out, flags
 
 
@@ -458,11 +530,11 @@ def resolve_combined(rt: ReportText, mentions: list[Mention]) -> CombinedWpi:
     chosen = combined[-1]
     added = load_rules().cue("added").search(chosen.sentence.text)
     method = "added" if added else ("combined" if re.search(r"combin", chosen.sentence.text, re.I) else None)
-    return CombinedWpi(value=chosen.value, evidence=rt.evidence(chosen.sentence), method=method)  # type: ignore[arg-type]
+    return CombinedWpi(value=chosen.value, evidence=rt.evidence(chosen.sentence), method=method)
 
 
 @cache
 def dre_ranges() -> dict[str, dict[str, list[int]]]:
     """DRE category WPI ranges by spine region."""
     data = json.loads(resources.files("pipeline.rules").joinpath("dre.json").read_text(encoding="utf-8"))
-    return data["ranges"]  # type: ignore[no-any-return]
+    return data["ranges"]

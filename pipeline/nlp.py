@@ -25,10 +25,59 @@ from pipeline.rules import load_rules
 SPANS_KEY = "ml"
 
 _ABBREVIATIONS = {
-    "dr", "mr", "mrs", "ms", "m.d", "d.o", "d.c", "ph.d", "psy.d", "no", "vs", "e.g", "i.e", "etc", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "st", "inc", "co", "corp", "ltd",
-    "approx", "fig", "sec", "pp", "p", "u.s", "a.m", "p.m", "jr", "sr", "q.m.e", "a.m.e", "lt", "rt", "ave",
-    "cal", "div", "dept", "bldg", "ste", "re", "ref",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "m.d",
+    "d.o",
+    "d.c",
+    "ph.d",
+    "psy.d",
+    "no",
+    "vs",
+    "e.g",
+    "i.e",
+    "etc",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "st",
+    "inc",
+    "co",
+    "corp",
+    "ltd",
+    "approx",
+    "fig",
+    "sec",
+    "pp",
+    "p",
+    "u.s",
+    "a.m",
+    "p.m",
+    "jr",
+    "sr",
+    "q.m.e",
+    "a.m.e",
+    "lt",
+    "rt",
+    "ave",
+    "cal",
+    "div",
+    "dept",
+    "bldg",
+    "ste",
+    "re",
+    "ref",
 }
 _SENT_END = re.compile(r"^[.!?]+$")
 _LIST_NUMBER = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-Ha-h])[.)]$")
@@ -59,7 +108,9 @@ def medlegal_sentences(doc: Doc) -> Doc:
         if prev.is_space and "\n\n" in prev_text:
             start = True
         elif _is_list_number(tokens, i - 1):
-            start = False  # "11. Maximum Medical Improvement": a numbered heading or list item is one sentence
+            start = (
+                False  # "11. Maximum Medical Improvement": a numbered heading or list item is one sentence
+            )
         elif _SENT_END.match(prev_text) and i >= 2:
             before = tokens[i - 2].text.lower().rstrip(".")
             is_abbrev = before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha())
@@ -80,7 +131,7 @@ def medlegal_sentences(doc: Doc) -> Doc:
             starts[i, 0] = 1
     # One bulk write: setting token.is_sent_start one by one re-scans the whole Doc each time.
     if tokens:
-        doc.from_array([SENT_START], starts.astype("uint64"))
+        doc.from_array([SENT_START], starts.astype("uint64"))  # type: ignore[arg-type]
     return doc
 
 

@@ -30,6 +30,11 @@ def process_file(path: Path, settings: Settings, nlp: Language | None = None) ->
     """Read `path` and extract its record; raises a `MedlegalError` subclass on bad input."""
     document = read_document(path, settings)
     record = extract_record(document, nlp or build_nlp(settings), settings)
-    log.info("%s (%s): %s, %d flags", document.filename, document.sha256[:12], record.review.status,
-             len(record.review.flags))
+    log.info(
+        "%s (%s): %s, %d flags",
+        document.filename,
+        document.sha256[:12],
+        record.review.status,
+        len(record.review.flags),
+    )
     return ProcessResult(document=document, record=record)

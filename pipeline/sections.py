@@ -54,15 +54,16 @@ def medlegal_sections(doc: Doc) -> Doc:
         if not text:
             continue
         current = marks[-1]
-        standalone = (sent.start_char == 0 or text_all[max(0, sent.start_char - 2) : sent.start_char] == "\n\n") and (
-            sent.text.endswith("\n\n") or sent.end_char >= len(text_all) - 2
-        )
+        standalone = (
+            sent.start_char == 0 or text_all[max(0, sent.start_char - 2) : sent.start_char] == "\n\n"
+        ) and (sent.text.endswith("\n\n") or sent.end_char >= len(text_all) - 2)
         short = len(text.split()) <= 8 and not text.endswith((".", ",", ";"))
         if is_heading(text) or (standalone and short):
             label = label_heading(text)
             strong = text.isupper() or bool(_NUMBERING.match(text))
-            if label and (is_own_section(current.label) or strong
-                          or (_ends_review(label) and not text.endswith(":"))):
+            if label and (
+                is_own_section(current.label) or strong or (_ends_review(label) and not text.endswith(":"))
+            ):
                 marks.append(SectionMark(sent.start_char, label, text, False))
             elif is_heading(text) or label:
                 marks.append(SectionMark(sent.start_char, current.label, text, True))
@@ -78,9 +79,23 @@ def medlegal_sections(doc: Doc) -> Doc:
 
 def _ends_review(label: str) -> bool:
     """Sections that close a record review even under a Title Case heading."""
-    return label in {"exam", "disability_status", "impairment", "apportionment", "causation", "discussion",
-                     "summary", "work_restrictions", "future_medical", "declaration", "complaints", "history",
-                     "diagnostics", "pain", "almaraz"}
+    return label in {
+        "exam",
+        "disability_status",
+        "impairment",
+        "apportionment",
+        "causation",
+        "discussion",
+        "summary",
+        "work_restrictions",
+        "future_medical",
+        "declaration",
+        "complaints",
+        "history",
+        "diagnostics",
+        "pain",
+        "almaraz",
+    }
 
 
 def section_at(doc: Doc, char: int) -> SectionMark:

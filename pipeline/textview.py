@@ -114,7 +114,8 @@ class ReportText:
 
     def _is_self(self, mod: Modifier) -> bool:
         trigger = self.assembled.text[mod.trigger_start : mod.trigger_end]
-        return bool(self.evaluator_surname) and self.evaluator_surname.lower() in trigger.lower()
+        surname = self.evaluator_surname
+        return bool(surname) and surname is not None and surname.lower() in trigger.lower()
 
     def evidence(self, sentence: Sentence, start: int | None = None, end: int | None = None) -> Evidence:
         """Evidence for a value found in `sentence` (optionally a narrower char span of it)."""

@@ -26,4 +26,6 @@ def document_from_text(pages: list[str], filename: str = "report.pdf") -> Docume
             y += 14
         out.append(Page(number=n, width=612, height=792, text_source=TextSource.TEXT_LAYER, lines=lines))
     sha = hashlib.sha256("\f".join(pages).encode()).hexdigest()
-    return Document(filename=filename, sha256=sha, media_type="application/pdf", page_count=len(out), pages=out)
+    return Document(
+        filename=filename, sha256=sha, media_type="application/pdf", page_count=len(out), pages=out
+    )

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -124,7 +124,7 @@ def _load_body_parts() -> list[BodyPartRule]:
     return rows
 
 
-def _load_json_list(name: str, key: str, model: type[_Strict]) -> list:  # type: ignore[type-arg]
+def _load_json_list(name: str, key: str, model: type[_Strict]) -> list[Any]:
     data = json.loads(_read(name))
     out = []
     for i, item in enumerate(data[key]):

@@ -19,11 +19,23 @@ def test_schema_file_matches_models() -> None:
 
 
 def test_record_has_contract_top_level_fields() -> None:
-    record = ReportRecord(source=Source(filename="a.pdf", sha256="0" * 64, media_type="application/pdf",
-                                        page_count=1))
+    record = ReportRecord(
+        source=Source(filename="a.pdf", sha256="0" * 64, media_type="application/pdf", page_count=1)
+    )
     data = record.model_dump(mode="json")
-    for key in ("schema_version", "source", "report", "claim", "mmi", "impairments", "combined_wpi",
-                "apportionment", "work_restrictions", "future_medical", "review"):
+    for key in (
+        "schema_version",
+        "source",
+        "report",
+        "claim",
+        "mmi",
+        "impairments",
+        "combined_wpi",
+        "apportionment",
+        "work_restrictions",
+        "future_medical",
+        "review",
+    ):
         assert key in data
     assert data["schema_version"] == "1"
     assert data["mmi"]["status"] == "not_stated"
@@ -31,8 +43,13 @@ def test_record_has_contract_top_level_fields() -> None:
 
 
 def test_whole_number_wpi_serialises_as_integer() -> None:
-    imp = Impairment(body_part="knee", laterality="left", wpi=8,
-                     evidence=Evidence(page=1, text="Left knee 8% WPI", bbox=None), confidence=0.9)
+    imp = Impairment(
+        body_part="knee",
+        laterality="left",
+        wpi=8,
+        evidence=Evidence(page=1, text="Left knee 8% WPI", bbox=None),
+        confidence=0.9,
+    )
     assert imp.model_dump(mode="json")["wpi"] == 8
     assert isinstance(imp.model_dump(mode="json")["wpi"], int)
 

@@ -52,9 +52,20 @@ def scanned_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-def test_evaluate_digital_corpus_meets_floors(digital_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["evaluate", str(digital_corpus / "pdf"), "--truth", str(digital_corpus / "truth"),
-                 "--ocr-mode", "never_ocr", *_floors(DIGITAL_FLOORS)])
+def test_evaluate_digital_corpus_meets_floors(
+    digital_corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "evaluate",
+            str(digital_corpus / "pdf"),
+            "--truth",
+            str(digital_corpus / "truth"),
+            "--ocr-mode",
+            "never_ocr",
+            *_floors(DIGITAL_FLOORS),
+        ]
+    )
     out = capsys.readouterr()
     assert code == ExitCode.OK, out.out + out.err
 
@@ -66,8 +77,15 @@ def test_evaluate_scanned_copies_meet_floors(
 ) -> None:
     floors = {k: scale for k in DIGITAL_FLOORS if k not in {"ready_precision"}}
     floors["ready_precision"] = 0.995
-    code = main(["evaluate", str(scanned_corpus / "scans" / kind), "--truth", str(scanned_corpus / "truth"),
-                 *_floors(floors)])
+    code = main(
+        [
+            "evaluate",
+            str(scanned_corpus / "scans" / kind),
+            "--truth",
+            str(scanned_corpus / "truth"),
+            *_floors(floors),
+        ]
+    )
     out = capsys.readouterr()
     assert code == ExitCode.OK, out.out + out.err
 
@@ -77,8 +95,18 @@ def test_evaluate_below_floor_exits_with_evaluation_code(digital_corpus: Path) -
     one.mkdir(exist_ok=True)
     src = sorted((digital_corpus / "pdf").glob("*.pdf"))[0]
     (one / src.name).write_bytes(src.read_bytes())
-    code = main(["evaluate", str(one), "--truth", str(digital_corpus / "truth"), "--ocr-mode", "never_ocr",
-                 "--min", "impairment_f1=1.01"])
+    code = main(
+        [
+            "evaluate",
+            str(one),
+            "--truth",
+            str(digital_corpus / "truth"),
+            "--ocr-mode",
+            "never_ocr",
+            "--min",
+            "impairment_f1=1.01",
+        ]
+    )
     assert code == ExitCode.EVALUATION_FAILED
 
 
