@@ -5,7 +5,7 @@ one process, for each worker count W:
     direct  W threads calling `pipeline.process.process_file` (one spaCy pipeline per thread), no home
     flow    the nightly_inbox Prefect flow (ThreadPoolTaskRunner(W)) over a fresh home's inbox: claiming,
             store, outbox, archive, one task per document
-    batch   the same home/store work through `pipeline.batch.run_batch`, without Prefect
+    batch   the same home/store work through `pipeline.operations.batch.run_batch`, without Prefect
 The overhead is flow / direct - 1 at the same W (target: under 10%); batch / direct - 1 separates the
 cost of the home folder and store from Prefect's. The machine's other load moves these numbers: compare
 them within one run, and repeat. The Prefect API is the ephemeral one, started (and warmed with an empty
@@ -37,7 +37,7 @@ from models.settings import Settings
 
 def _direct(files: list[Path], settings: Settings, workers: int) -> tuple[float, int]:
     """Seconds and pages for processing `files` with `workers` threads, no home, no store, no Prefect."""
-    from pipeline.nlp import build_nlp
+    from pipeline.extraction.nlp import build_nlp
     from pipeline.process import process_file
 
     local = threading.local()
@@ -72,8 +72,8 @@ def _flow(corpus: Path, names: list[str], root: Path, workers: int) -> tuple[flo
 
 
 def _batch(corpus: Path, names: list[str], root: Path, workers: int) -> float:
-    """Seconds for the same batch through `pipeline.batch.run_batch`: home and store, no Prefect."""
-    from pipeline.batch import run_batch
+    """Seconds for the same batch through `pipeline.operations.batch.run_batch`: home and store, no Prefect."""
+    from pipeline.operations.batch import run_batch
 
     home = root / f"home-batch-{workers}"
     (home / "inbox").mkdir(parents=True)

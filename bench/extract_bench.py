@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from models.settings import OcrMode  # noqa: E402
-from pipeline.extract import extract_record  # noqa: E402
-from pipeline.nlp import build_nlp  # noqa: E402
-from pipeline.read import read_document  # noqa: E402
+from pipeline.extraction.extract import extract_record  # noqa: E402
+from pipeline.extraction.nlp import build_nlp  # noqa: E402
+from pipeline.reading.read import read_document  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
 
 

@@ -7,7 +7,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.home import FILE_MODE, Home
+from pipeline.operations.home import FILE_MODE, Home
 
 REPORT_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 

@@ -91,8 +91,24 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C (SIGINT) and SIGTERM both stop the process through KeyboardInterrupt.
+
+    A process started in the background by a non-interactive shell inherits SIGINT as *ignored*, and Python
+    then installs no KeyboardInterrupt handler: such a `serve` could not be stopped with Ctrl-C or SIGINT.
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
 def serve_nightly(settings: Settings, *, deployment_name: str = "nightly") -> None:
-    """Serve the nightly-inbox deployment on `settings.schedule_cron` until interrupted."""
+    """Serve the nightly-inbox deployment on `settings.schedule_cron` until Ctrl-C or SIGTERM; a Prefect
+    server this call started is stopped on the way out."""
+    stop_on_signals()
     api_url = os.environ.get("PREFECT_API_URL")
     with contextlib.ExitStack() as stack:
         if not api_url:

@@ -8,7 +8,8 @@ from prefect import flow
 from prefect.runtime import flow_run
 
 from flows.tasks import fan_out, finish, task_runner_from_env
-from pipeline.batch import BatchSummary, open_batch
+from pipeline.operations.batch import open_batch
+from pipeline.operations.outcomes import BatchSummary
 from pipeline.settings import load_settings
 
 

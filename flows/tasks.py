@@ -15,18 +15,12 @@ from prefect.states import State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from models.settings import Settings
-from pipeline.batch import (
-    Batch,
-    BatchSummary,
-    DocumentOutcome,
-    Progress,
-    close_batch,
-    fail_claim,
-    process_claim,
-    summary_markdown,
-)
 from pipeline.errors import MedlegalError
-from pipeline.home import Claim
+from pipeline.operations.batch import Batch, close_batch, fail_claim, process_claim
+from pipeline.operations.home import Claim
+from pipeline.operations.outcomes import BatchSummary, DocumentOutcome
+from pipeline.operations.progress import Progress
+from pipeline.operations.summaries import summary_markdown
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
     MedlegalError                      (exit 1)
     ├── UsageError                     (exit 2)   bad command-line use
     ├── ConfigError                    (exit 3)   bad setting or medlegal.toml
-    ├── RulesError                     (exit 4)   a rule file under pipeline/rules/ is invalid
+    ├── RulesError                     (exit 4)   a rule file under pipeline/extraction/rules/ is invalid
     ├── DependencyError                (exit 5)   a system tool (tesseract) is missing
     ├── InputError                                the input file cannot be read
     │   ├── InputNotFoundError         (exit 10)
@@ -15,8 +15,13 @@
     │   └── LimitExceededError         (exit 16)  file, page count or pixels over a limit
     ├── OcrError                       (exit 20)  Tesseract failed on a page
     │   └── OcrTimeoutError            (exit 21)  Tesseract took longer than the per-page limit
+    ├── DocumentTimeoutError           (exit 21)  one document took longer than document_timeout_s
     ├── StoreError                     (exit 30)  database or home folder problem
-    └── EvaluationError                (exit 40)  an evaluation fell below its floor
+    ├── EvaluationError                (exit 40)  an evaluation fell below its floor
+    └── InternalError                  (exit 1)   a bug: an unexpected exception inside a stage
+
+Every error names the `stage` that raised it (read, ocr, extract, store, timeout, ...): the class's default,
+or the stage `pipeline.process` was running when an unexpected exception became an `InternalError`.
 
 Third-party exceptions are wrapped where the library is called (`raise CorruptFileError(...) from e`);
 exceptions become exit codes in one place, `pipeline.cli`.
@@ -58,12 +63,23 @@ class MedlegalError(Exception):
     transient: bool = False
     #: What the user should do, appended to the message.
     hint: str = ""
+    #: The pipeline stage that raised it, recorded with quarantined files.
+    stage: str = "process"
 
-    def __init__(self, message: str, *, path: str | Path | None = None, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        hint: str | None = None,
+        stage: str | None = None,
+    ) -> None:
         self.message = message
         self.path = Path(path) if path is not None else None
         if hint is not None:
             self.hint = hint
+        if stage is not None:
+            self.stage = stage
         super().__init__(self.one_line())
 
     def one_line(self) -> str:
@@ -74,20 +90,24 @@ class MedlegalError(Exception):
 
 
 class UsageError(MedlegalError):
+    stage = "cli"
     exit_code = ExitCode.USAGE
 
 
 class ConfigError(MedlegalError):
+    stage = "settings"
     exit_code = ExitCode.CONFIG
     hint = "check the MEDLEGAL_* environment variables and medlegal.toml"
 
 
 class RulesError(MedlegalError):
+    stage = "extract"
     exit_code = ExitCode.RULES
     hint = "fix the rule file named above"
 
 
 class DependencyError(MedlegalError):
+    stage = "read"
     exit_code = ExitCode.DEPENDENCY
     hint = (
         "run `make run` once, or: sudo apt-get install -y tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd"
@@ -96,6 +116,8 @@ class DependencyError(MedlegalError):
 
 class InputError(MedlegalError):
     """The input file cannot be read as a report."""
+
+    stage = "read"
 
 
 class InputNotFoundError(InputError):
@@ -134,6 +156,7 @@ class LimitExceededError(InputError):
 
 
 class OcrError(MedlegalError):
+    stage = "ocr"
     exit_code = ExitCode.OCR_FAILED
     hint = "check that tesseract runs (`tesseract --version`); rescan the page if it is unreadable"
 
@@ -144,10 +167,26 @@ class OcrTimeoutError(OcrError):
 
 
 class StoreError(MedlegalError):
+    stage = "store"
     exit_code = ExitCode.STORE
     transient = True
     hint = "check MEDLEGAL_HOME and MEDLEGAL_DATABASE_URL"
 
 
 class EvaluationError(MedlegalError):
+    stage = "evaluate"
     exit_code = ExitCode.EVALUATION_FAILED
+
+
+class DocumentTimeoutError(MedlegalError):
+    """One document took longer than `document_timeout_s` as a whole."""
+
+    exit_code = ExitCode.OCR_TIMEOUT
+    stage = "timeout"
+    hint = "the document is too slow to read (often a noisy scan); rescan it, or raise document_timeout_s"
+
+
+class InternalError(MedlegalError):
+    """An unexpected exception inside a stage: a bug, reported with the stage it happened in."""
+
+    exit_code = ExitCode.ERROR

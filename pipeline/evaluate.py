@@ -219,7 +219,7 @@ def score_record(ev: Evaluation, record: ReportRecord, truth: dict[str, Any], na
 
 def evaluate(directory: Path, truth_dir: Path, settings: Settings) -> Evaluation:
     """Extract every labelled document in `directory` and score it against `truth_dir`."""
-    from pipeline.nlp import build_nlp
+    from pipeline.extraction.nlp import build_nlp
     from pipeline.process import process_file
 
     nlp = build_nlp(settings)

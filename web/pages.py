@@ -13,8 +13,8 @@ from pathlib import Path
 
 from PIL import Image, ImageSequence
 
-from pipeline.home import DIR_MODE, Home, write_atomic
-from pipeline.store import Store
+from pipeline.operations.home import DIR_MODE, Home, write_atomic
+from pipeline.operations.store import Store
 
 RENDER_DPI = 100
 _LOCK = threading.RLock()
@@ -32,9 +32,9 @@ class PageImage:
 def _pdfium_lock() -> threading.RLock:
     """PDFium is not thread-safe: share the reader's lock when it has one."""
     try:
-        from pipeline import read
+        from pipeline.reading import read
 
-        lock = getattr(read, "_PDFIUM", None)
+        lock = getattr(read, "PDFIUM_LOCK", None)
     except ImportError:
         lock = None
     return lock if lock is not None else _LOCK

@@ -11,12 +11,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from batch_inputs import files_in, make_inbox
-
 from flows.inbox import nightly_inbox
 from models.settings import Settings
-from pipeline.home import Home
-from pipeline.store import Store, database_url
+from pipeline.operations.home import Home
+from pipeline.operations.store import Store, database_url
+from tests.support.batch import files_in, make_inbox
 
 
 def _run_inbox(home: Path, api_url: str, jobs: int) -> subprocess.Popen[bytes]:

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from batch_inputs import files_in, make_inbox
 
 from flows.inbox import nightly_inbox
 from flows.tasks import build_task_runner
 from models.settings import Settings
-from pipeline.home import Home
+from pipeline.operations.home import Home
+from tests.support.batch import files_in, make_inbox
 
 
 def _records(home: Home) -> dict[str, dict[str, object]]:

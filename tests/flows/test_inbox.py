@@ -7,20 +7,20 @@ import json
 import shutil
 from pathlib import Path
 
-import inputs
 import pytest
-from batch_inputs import files_in, make_inbox
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-import pipeline.batch
+import pipeline.operations.batch
 from flows.inbox import nightly_inbox
 from flows.on_demand import process_report
 from models.settings import Settings
 from pipeline.errors import ExitCode, OcrTimeoutError, StoreError
-from pipeline.home import Home
-from pipeline.ocr import TesseractEngine
-from pipeline.store import Store, database_url
+from pipeline.operations.home import Home
+from pipeline.operations.store import Store, database_url
+from pipeline.reading.ocr import TesseractEngine
+from tests.support import inputs
+from tests.support.batch import files_in, make_inbox
 
 
 def _store(settings: Settings) -> Store:
@@ -138,7 +138,7 @@ def test_a_document_over_the_time_limit_is_quarantined(
     monkeypatch.setenv("MEDLEGAL_DOCUMENT_TIMEOUT_S", "1")
     home = Home(flow_settings.home).ensure()
     make_inbox(home.inbox, 2)
-    real = pipeline.batch._process
+    real = pipeline.operations.batch._process
 
     def slow(path: Path, settings: Settings, nlp: object) -> object:
         if path.name == "report_01.pdf":
@@ -147,7 +147,7 @@ def test_a_document_over_the_time_limit_is_quarantined(
             time.sleep(3)
         return real(path, settings, nlp)
 
-    monkeypatch.setattr(pipeline.batch, "_process", slow)
+    monkeypatch.setattr(pipeline.operations.batch, "_process", slow)
     summary = nightly_inbox(progress=False)
     status = {o.filename: (o.status, o.error.stage if o.error else None) for o in summary.outcomes}
     assert status == {"report_00.pdf": ("processed", None), "report_01.pdf": ("failed", "timeout")}
@@ -157,7 +157,7 @@ def test_a_document_over_the_time_limit_is_quarantined(
 def test_only_transient_errors_are_retried(flow_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     home = Home(flow_settings.home).ensure()
     make_inbox(home.inbox, 2)
-    real = pipeline.batch._process
+    real = pipeline.operations.batch._process
     calls: dict[str, int] = {}
 
     def flaky(path: Path, settings: Settings, nlp: object) -> object:
@@ -168,7 +168,7 @@ def test_only_transient_errors_are_retried(flow_settings: Settings, monkeypatch:
             raise ValueError("a bug")
         return real(path, settings, nlp)
 
-    monkeypatch.setattr(pipeline.batch, "_process", flaky)
+    monkeypatch.setattr(pipeline.operations.batch, "_process", flaky)
     summary = nightly_inbox(progress=False)
     assert calls == {"report_00.pdf": 2, "report_01.pdf": 1}
     status = {o.filename: o.status for o in summary.outcomes}

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from models.record import Evidence, Impairment, ReportRecord, Source
 from models.schema import SCHEMA_PATH, record_schema_json
-from pipeline.rules import load_rules
+from pipeline.extraction.rules import load_rules
 
 CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "contract"
 
@@ -57,7 +59,7 @@ def test_whole_number_wpi_serialises_as_integer() -> None:
 def test_body_part_rules_use_only_contract_canonical_names() -> None:
     path = CONTRACT / "body_parts.csv"
     if not path.exists():
-        return
+        pytest.skip(f"the shared contract is not beside this clone ({path}); the vocabulary was not checked")
     with path.open(encoding="utf-8") as f:
         canonical = {row["canonical"] for row in csv.DictReader(f)}
     assert {p.canonical for p in load_rules().body_parts} <= canonical

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from models.settings import Settings
 from pipeline.cli import main
 from pipeline.errors import ConfigError, ExitCode
-from pipeline.store import Store
-from tests.web.conftest import seed_record
+from pipeline.operations.store import Store
+from tests.support.web import seed_record
 from web.app import CSRF_COOKIE, check_bind, create_app
 
 SHA = "a" * 64

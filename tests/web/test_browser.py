@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from models.settings import Settings
 from pipeline.cli import main
-from pipeline.store import Store
+from pipeline.operations.store import Store
 from sample_reports.generate import generate_corpus
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"

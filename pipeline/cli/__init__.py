@@ -1,0 +1,72 @@
+"""The `medlegal` command: parses arguments, calls pipeline functions, maps errors to exit codes.
+
+One module per sub-command, each with `add(sub)` (its arguments) and `run(args)` (its action). This package
+is the only part of `pipeline/` that imports `flows/` or `web/`; heavy imports (pdfplumber, spaCy,
+Prefect) happen inside the actions so `--help` stays fast. Exceptions become exit codes here, in `main`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from pipeline import __version__
+from pipeline.errors import ExitCode, MedlegalError
+
+log = logging.getLogger("medlegal")
+
+
+def _commands() -> list[Callable[[argparse._SubParsersAction], None]]:
+    from pipeline.cli import evaluate, export, extract, process, read, review, run_demo, run_inbox, serve
+
+    return [
+        read.add,
+        extract.add,
+        evaluate.add,
+        run_inbox.add,
+        process.add,
+        serve.add,
+        run_demo.add,
+        review.add,
+        export.add,
+    ]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(prog="medlegal", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"medlegal {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more logging; -v shows tracebacks"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in _commands():
+        add(sub)
+    return parser
+
+
+def _configure_logging(verbosity: int) -> None:
+    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `medlegal` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return ExitCode.USAGE
+    try:
+        return int(args.handler(args))
+    except MedlegalError as e:
+        if args.verbose:
+            log.exception("failed")
+        sys.stderr.write(f"medlegal: error: {e.one_line()}\n")
+        return int(e.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("medlegal: interrupted\n")
+        return 130

@@ -1,0 +1,31 @@
+"""`medlegal run-inbox`: run one nightly batch over the inbox now (Prefect flow)"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pipeline.cli.common import add_batch_options, batch_settings
+from pipeline.errors import ExitCode
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    """Register the sub-command."""
+    p = sub.add_parser("run-inbox", help="run one nightly batch over the inbox now (Prefect flow)")
+    add_batch_options(p)
+    p.add_argument("--reprocess", action="store_true", help="process again content already recorded")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the sub-command; returns the exit code."""
+    settings = batch_settings(args)
+    from flows.inbox import nightly_inbox
+    from flows.tasks import build_task_runner
+    from pipeline.operations.summaries import summary_text
+
+    summary = nightly_inbox.with_options(task_runner=build_task_runner(settings))(
+        home=str(settings.home), reprocess=args.reprocess, progress=not args.no_progress
+    )
+    sys.stdout.write(summary_text(summary) + "\n")
+    return ExitCode.OK

@@ -1,0 +1,1 @@
+"""Extraction: a Document to the ReportRecord of the contract (spaCy rules, linkers, validation)."""

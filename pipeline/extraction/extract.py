@@ -1,0 +1,118 @@
+"""extract_record(): from a read Document to the ReportRecord of the contract, with evidence and flags."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from models.document import Document
+from models.record import Claim, Flag, Report, ReportRecord, Review, Source, SourcePage
+from models.settings import Settings
+from pipeline.extraction import apportionment, evaluator, fields, injuries, parties, report, restrictions
+from pipeline.extraction.mmi import extract_mmi
+from pipeline.extraction.rules import RULES_VERSION
+from pipeline.extraction.textview import ReportText
+from pipeline.extraction.validate import check_record
+from pipeline.extraction.wpi import find_mentions, resolve_combined, resolve_impairments
+
+__all__ = ["RULES_VERSION", "extract_record"]
+
+
+def _source(document: Document) -> Source:
+    return Source(
+        filename=document.filename,
+        sha256=document.sha256,
+        media_type=document.media_type,
+        page_count=document.page_count,
+        pages=[
+            SourcePage(
+                number=p.number,
+                text_source=p.text_source.value,
+                ocr_confidence=p.ocr_confidence,
+                rotation=p.rotation,
+            )
+            for p in document.pages
+        ],
+    )
+
+
+def extract_record(document: Document, nlp: Language, settings: Settings) -> ReportRecord:
+    """The record of `document`; every value carries its evidence; uncertain values raise flags."""
+    rt = ReportText.build(document, nlp)
+    form = fields.read_fields(document)
+    ev, ev_conf = evaluator.evaluator(form, rt)
+    if ev.name:
+        rt.evaluator_surname = ev.name.split(",")[0].split()[-1]
+    title = report.title(document)
+    rtype, supplemental, type_conf = report.report_type(rt, title)
+    exam_date, report_date = report.exam_and_report_dates(form, rt)
+    applicant, employer = parties.applicant_and_employer(form, rt)
+    flags: list[Flag] = []
+
+    mmi, mmi_flags = extract_mmi(rt, exam_date, report.first_date(form.all("mmi_date")))
+    flags += mmi_flags
+    mentions = find_mentions(rt)
+    impairments, imp_flags = resolve_impairments(rt, mentions)
+    flags += imp_flags
+    record = ReportRecord(
+        source=_source(document),
+        report=Report(
+            type=rtype,
+            supplemental=supplemental,
+            title=title,
+            report_date=report_date,
+            exam_date=exam_date,
+            evaluator=ev,
+        ),
+        claim=Claim(
+            applicant=applicant,
+            employer=employer,
+            case_numbers=parties.case_numbers(rt),
+            claim_numbers=parties.claim_numbers(form),
+            injuries=injuries.injuries(form, rt),
+        ),
+        mmi=mmi,
+        impairments=impairments,
+        combined_wpi=resolve_combined(rt, mentions),
+        apportionment=apportionment.extract_apportionment(rt),
+        work_restrictions=restrictions.extract_restrictions(rt),
+        future_medical=restrictions.extract_future_medical(rt),
+        rules_version=RULES_VERSION,
+    )
+    if type_conf < 0.8:
+        flags.append(
+            Flag(
+                code="REPORT_TYPE_UNCERTAIN",
+                field="report.type",
+                message="the report type is not stated in the title or header",
+            )
+        )
+    if ev_conf < 0.8:
+        flags.append(
+            Flag(
+                code="EVALUATOR_UNCERTAIN",
+                field="report.evaluator",
+                message="the evaluator's signature block was not found",
+            )
+        )
+    field_names = {
+        "applicant": "claim.applicant",
+        "employer": "claim.employer",
+        "case_number": "claim.case_numbers",
+        "claim_number": "claim.claim_numbers",
+        "injury": "claim.injuries",
+        "exam_date": "report.exam_date",
+        "report_date": "report.report_date",
+        "mmi_date": "mmi.date",
+    }
+    for key, conf in form.ocr_confidence.items():
+        if key in field_names and conf < settings.field_ocr_confidence:
+            flags.append(
+                Flag(
+                    code="LOW_OCR_CONFIDENCE",
+                    field=field_names[key],
+                    message=f"read by OCR at {conf:.0f}% line confidence; check it against the page",
+                )
+            )
+    flags += check_record(record, settings)
+    status = "ready" if not flags else "needs_review"
+    return record.model_copy(update={"review": Review(status=status, flags=flags)})

@@ -1,0 +1,163 @@
+"""What and when: the report's type and title, the supplemental flag, the exam and report dates."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from models.document import Document
+from pipeline.extraction.dates import DATE_RE, find_dates, parse_date
+from pipeline.extraction.fields import Fields
+from pipeline.extraction.rules import load_rules
+from pipeline.extraction.textview import ReportText
+
+
+def first_lines(document: Document, n: int) -> list[str]:
+    out: list[str] = []
+    for page in document.pages[:2]:
+        for line in page.lines:
+            out.append(line.text.strip())
+            if len(out) >= n:
+                return out
+    return out
+
+
+def report_type(rt: ReportText, title: str | None) -> tuple[str | None, bool, float]:
+    """Report type (QME, AME, PTP, IME, OTHER), supplemental flag and a confidence."""
+    first = "\n".join(first_lines(rt.document, 40))
+    head = (title or "") + "\n" + "\n".join(first_lines(rt.document, 16))
+    supplemental = bool(load_rules().cue("supplemental").search(head))
+    checks = [
+        ("AME", r"\bagreed\s+medical\s+(?:evaluat|examin)\w*|\bAME\b"),
+        ("QME", r"\bpanel\s+qualified|\bqualified\s+medical\s+(?:evaluat|examin)\w*|\bP?QME\b"),
+        ("QME", r"\bML[\s-]?10[1-6]\b|\bmedical[\s-]legal\s+evaluation"),
+        (
+            "PTP",
+            r"\bPR-?[24]\b|\bprimary\s+treating|\btreating\s+physician|\bprogress\s+report\b|"
+            r"\bpermanent\s+and\s+stationary\s+report\b|\bPTP\b|\bDWC\s+Form\s+PR",
+        ),
+        ("IME", r"\bindependent\s+medical\s+(?:evaluat|examin)\w*|\bIME\b"),
+    ]
+    for source, conf in ((title or "", 0.97), (first, 0.9)):
+        for name, pattern in checks:
+            if re.search(pattern, source, re.I):
+                return name, supplemental, conf
+    counts: Counter[str] = Counter()
+    for name, pattern in checks:
+        counts[name] = len(re.findall(pattern, rt.assembled.text[:20000], re.I))
+    if counts and counts.most_common(1)[0][1] > 0:
+        return counts.most_common(1)[0][0], supplemental, 0.75
+    return "OTHER", supplemental, 0.5
+
+
+def title(document: Document) -> str | None:
+    """The report's title: the first line on page 1 that names a kind of report or evaluation."""
+    if not document.pages:
+        return None
+    lines = [line for line in document.pages[0].lines if line.role == "body"]
+    for line in lines[:40]:
+        text = line.text.strip()
+        if (
+            re.search(r"\b(?:report|evaluation|examination|re-?evaluation|PR-?[24])\b", text, re.I)
+            and len(text) < 120
+            and (
+                text.isupper()
+                or line.bbox[3] - line.bbox[1] > 13
+                or re.match(
+                    r"^(?:[A-Z][a-z']+(?:-[A-Z]?[a-z']+)*|[A-Z&\-]+|of|and|the|on)(?:\s+"
+                    r"(?:[A-Z][a-z']+(?:-[A-Z]?[a-z']+)*|[A-Z&\-]+|of|and|the|on|'s|PR-\d))+$",
+                    text,
+                )
+            )
+        ):
+            return re.sub(r"\s+", " ", text)
+    return None
+
+
+def exam_and_report_dates(fields: Fields, rt: ReportText) -> tuple[str | None, str | None]:
+    """The date of the examination and the date of the report."""
+    exam = first_date(fields.all("exam_date"))
+    report = first_date(fields.all("report_date"))
+    no_exam = any(
+        re.search(
+            r"\bno (?:new |physical )?examination (?:was|has been) (?:performed|conducted|done)|"
+            r"\(no examination\)|without (?:a |an )?(?:new )?examination",
+            s.text,
+            re.I,
+        )
+        for s in rt.sentences[:200]
+    )
+    if exam is None and not no_exam:
+        for s in rt.sentences[:300]:
+            text = demonth(s.text)
+            m = (
+                re.search(
+                    r"\b(?:I|we|the undersigned)\s+(?:personally\s+)?(?:examined|evaluated|saw|interviewed|re-?evaluated|"
+                    r"re-?examined)\b[^.]{0,80}?\bon\s+(" + DATE_RE.pattern + ")",
+                    text,
+                    re.I,
+                )
+                or re.search(
+                    r"\b(?:examination|evaluation|exam)\s+(?:was\s+)?(?:performed|conducted|took place|completed|held)\s+"
+                    r"(?:\w+\s+){0,4}?on\s+(" + DATE_RE.pattern + ")",
+                    text,
+                    re.I,
+                )
+                or re.search(
+                    r"\b(?:seen|examined|evaluated)\s+(?:\w+\s+){0,5}?(?:in my office|at my office|in this office)?\s*on\s+("
+                    + DATE_RE.pattern
+                    + ")",
+                    text,
+                    re.I,
+                )
+            )
+            if m and re.search(
+                r"\b(?:previously|earlier|initially|originally|last|first|prior)\b", text[: m.start(1)], re.I
+            ):
+                continue
+            if m and s.own and "OTHER_PHYSICIAN" not in rt.context(s, s.start, s.end):
+                exam = parse_date(m.group(1))
+                if exam:
+                    break
+    if report is None:
+        for s in reversed(rt.sentences[-80:]):
+            m = re.search(
+                r"\b(?:executed|signed|dated|date signed)\b[^.]{0,60}?\bon\s+(?:this\s+)?("
+                + DATE_RE.pattern
+                + ")",
+                demonth(s.text),
+                re.I,
+            )
+            if m:
+                report = parse_date(m.group(1))
+                if report:
+                    break
+    if report is None and rt.document.pages:
+        lines = rt.document.pages[0].lines[:25]
+        for i, line in enumerate(lines):
+            text = line.text.strip()
+            ds = find_dates(text)
+            above = lines[i - 1].text.strip() if i else ""
+            if (
+                len(ds) == 1
+                and ds[0].iso
+                and len(text) <= (ds[0].end - ds[0].start) + 12
+                and not load_rules().cue("not_report_date_line").search(text)
+                and not above.endswith(":")
+            ):
+                report = ds[0].iso
+                break
+    return exam, report
+
+
+def demonth(text: str) -> str:
+    """'Nov. 5, 1961' -> 'Nov 5, 1961', so a period in a date does not end a clause for the regexes."""
+    return re.sub(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.", r"\1", text)
+
+
+def first_date(values: list[str]) -> str | None:
+    for v in values:
+        ds = [d for d in find_dates(v) if d.iso]
+        if ds:
+            return ds[0].iso
+    return None

@@ -1,0 +1,137 @@
+"""ReportText: the NLP view of one document that every extractor reads (sentences, sections, context)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from models.document import Document
+from models.record import Evidence
+from pipeline.extraction.assemble import Assembled, assemble
+from pipeline.extraction.context import Modifier, modifiers
+from pipeline.extraction.nlp import SPANS_KEY
+from pipeline.extraction.sections import SectionMark, is_own_section, section_at
+
+#: A records-summary entry: a bullet or not, a date, then a dash or colon ("– 06/22/2014 - PR-2, ...").
+_RECORD_ENTRY = re.compile(
+    r"^\s*[–\-•»*·]?\s*(?:\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})\s*[-–—:]\s"
+)
+_AGREE = re.compile(r"\bI (?:agree|concur)\b", re.I)
+
+
+@dataclass
+class Sentence:
+    """One sentence of the body text with its place in the document."""
+
+    index: int
+    span: Span
+    text: str
+    start: int
+    end: int
+    section: SectionMark
+    #: True when the sentence starts a block (after a blank line: a heading, list item, row or paragraph).
+    block_start: bool
+    #: True when the sentence's block is an entry of a records summary ("06/22/2014 - Dr. X: ...").
+    record_entry: bool = False
+
+    @property
+    def own(self) -> bool:
+        """True when the sentence is the evaluator's own: an own section, not a summarised record."""
+        return is_own_section(self.section.label) and not self.record_entry
+
+
+@dataclass
+class ReportText:
+    """A document's assembled text, its spaCy Doc and its sentences."""
+
+    document: Document
+    assembled: Assembled
+    doc: Doc
+    sentences: list[Sentence] = field(default_factory=list)
+    evaluator_surname: str | None = None
+
+    @classmethod
+    def build(cls, document: Document, nlp: Language) -> ReportText:
+        """Assemble the text, run the spaCy pipeline and index the sentences."""
+        assembled = assemble(document)
+        doc = nlp(assembled.text)
+        sents: list[Sentence] = []
+        entry = False
+        for span in doc.sents:
+            text = span.text.strip()
+            if not text:
+                continue
+            lead = len(span.text) - len(span.text.lstrip())
+            start = span.start_char + lead
+            prev_ws = assembled.text[max(0, start - 2) : start]
+            block_start = start == 0 or "\n\n" in prev_ws
+            if block_start:
+                entry = bool(_RECORD_ENTRY.match(text))
+            sents.append(
+                Sentence(
+                    index=len(sents),
+                    span=span,
+                    text=text,
+                    start=start,
+                    end=start + len(text),
+                    section=section_at(doc, start),
+                    block_start=block_start,
+                    record_entry=entry,
+                )
+            )
+        return cls(document=document, assembled=assembled, doc=doc, sentences=sents)
+
+    @cached_property
+    def spans(self) -> list[Span]:
+        """The span-ruler matches, in text order."""
+        return sorted(self.doc.spans[SPANS_KEY], key=lambda s: (s.start_char, -s.end_char))
+
+    def spans_in(self, sentence: Sentence, label: str) -> list[Span]:
+        """The longest non-overlapping matches with `label` inside `sentence`."""
+        found = [s for s in self.spans if s.label_ == label and sentence.start <= s.start_char < sentence.end]
+        out: list[Span] = []
+        for s in sorted(found, key=lambda s: (s.start_char, -(s.end_char - s.start_char))):
+            if out and s.start_char < out[-1].end_char:
+                continue
+            out.append(s)
+        return out
+
+    def context(self, sentence: Sentence, start: int, end: int) -> set[str]:
+        """Context categories covering [start, end) (doc offsets), this evaluator's own name excepted."""
+        found = modifiers(self.doc, start, end)
+        cats: set[str] = set()
+        for cat, mods in found.items():
+            if cat == "OTHER_PHYSICIAN":
+                mods = [m for m in mods if not self.is_self(m)]
+                if not mods or _AGREE.search(sentence.text):
+                    continue
+            cats.add(cat)
+        return cats
+
+    def is_self(self, mod: Modifier) -> bool:
+        trigger = self.assembled.text[mod.trigger_start : mod.trigger_end]
+        surname = self.evaluator_surname
+        return bool(surname) and surname is not None and surname.lower() in trigger.lower()
+
+    def evidence(self, sentence: Sentence, start: int | None = None, end: int | None = None) -> Evidence:
+        """Evidence for a value found in `sentence` (optionally a narrower char span of it)."""
+        page, bbox, conf, source = self.assembled.locate(
+            sentence.start if start is None else start, sentence.end if end is None else end
+        )
+        text = re.sub(r"\s+", " ", sentence.text)
+        return Evidence(
+            page=page,
+            text=text[:600],
+            bbox=bbox,
+            section=sentence.section.label,
+            text_source="ocr" if source == "ocr" else "text_layer",
+            ocr_confidence=None if conf is None else round(conf, 1),
+        )
+
+    def local(self, sentence: Sentence, match_start: int) -> int:
+        """A doc char offset from an offset into `sentence.text`."""
+        return sentence.start + match_start

@@ -1,0 +1,1 @@
+"""Operations: the home folder, the store, batches and exports (no Prefect here)."""

@@ -1,0 +1,608 @@
+"""The durable store (SQLAlchemy): documents, runs, files seen per run, versioned records, review events.
+
+SQLite in the home folder by default (WAL, `BEGIN IMMEDIATE`, so concurrent batches wait for each other
+instead of failing); PostgreSQL through MEDLEGAL_DATABASE_URL. Tables:
+
+    documents      one row per distinct content (unique sha256)
+    runs           one row per batch or on-demand run
+    intakes        one row per file a run handled: processed, duplicate or failed (with the reason)
+    records        the records of a document, versioned (1, 2, … per document), with the rules version
+    review_events  what happened to a record in review (queued, approved, corrected, …)
+    exports        each hand-off of a record version to the case system (file or webhook; ok or failed)
+
+Database errors are wrapped in StoreError (transient: the flows retry them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from models.record import ReportRecord
+from pipeline.errors import StoreError
+from pipeline.operations.home import FILE_MODE, Home
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    filename: Mapped[str] = mapped_column(String(512))
+    media_type: Mapped[str | None] = mapped_column(String(64))
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class RunRow(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(32))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
+    rules_version: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class IntakeRow(Base):
+    __tablename__ = "intakes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(512))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
+    exit_code: Mapped[int | None] = mapped_column(Integer)
+    stage: Mapped[str | None] = mapped_column(String(32))
+    message: Mapped[str | None] = mapped_column(Text)
+    stored_as: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class RecordRow(Base):
+    __tablename__ = "records"
+    __table_args__ = (UniqueConstraint("document_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    rules_version: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"))
+    review_status: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ReviewEventRow(Base):
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(128))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ExportRow(Base):
+    __tablename__ = "exports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    sink: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    target: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A record as the store holds it."""
+
+    id: int
+    sha256: str
+    version: int
+    rules_version: str
+    review_status: str
+    body: str
+    created_at: datetime | None = None
+
+    def record(self) -> ReportRecord:
+        return ReportRecord.model_validate_json(self.body)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What `save_record` did: stored a new version, or found the same content and rules already stored."""
+
+    stored: StoredRecord
+    created: bool
+
+
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def database_url(home: Home, configured: str | None) -> str:
+    """MEDLEGAL_DATABASE_URL if set, else SQLite in the home folder."""
+    return configured or f"sqlite:///{home.database.resolve()}"
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = url.removeprefix("sqlite:///")
+    if path and path != ":memory:" and not os.path.exists(path):
+        # Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+    engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # transactions are begun below, as IMMEDIATE
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Take the write lock up front: a deferred transaction that upgrades later fails at once with
+        # "database is locked" when another batch writes, instead of waiting busy_timeout.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _engine(url: str) -> Engine:
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(url)
+        if engine is None:
+            try:
+                engine = (
+                    _sqlite_engine(url)
+                    if url.startswith("sqlite")
+                    else create_engine(url, pool_pre_ping=True)
+                )
+                Base.metadata.create_all(engine)
+            except (SQLAlchemyError, OSError, ImportError) as e:
+                raise StoreError(f"cannot open the database: {e}") from e
+            _ENGINES[url] = engine
+        return engine
+
+
+def _stored(row: RecordRow, sha256: str) -> StoredRecord:
+    return StoredRecord(
+        id=row.id,
+        sha256=sha256,
+        version=row.version,
+        rules_version=row.rules_version,
+        review_status=row.review_status,
+        body=row.body,
+        created_at=row.created_at,
+    )
+
+
+class Store:
+    """Access to the database; cheap to create (engines are shared per URL within a process)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._sessions = sessionmaker(_engine(url), expire_on_commit=False)
+
+    @classmethod
+    def for_home(cls, home: Home, configured_url: str | None) -> Store:
+        return cls(database_url(home, configured_url))
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except IntegrityError:
+            raise
+        except SQLAlchemyError as e:
+            raise StoreError(f"database error: {e.__class__.__name__}: {e}") from e
+
+    # --- runs ---
+
+    def start_run(
+        self,
+        run_id: str,
+        trigger: str,
+        host: str,
+        pid: int,
+        rules_version: str,
+        flow_run_id: str | None = None,
+    ) -> None:
+        with self._session() as s:
+            s.add(
+                RunRow(
+                    id=run_id,
+                    trigger=trigger,
+                    host=host,
+                    pid=pid,
+                    rules_version=rules_version,
+                    flow_run_id=flow_run_id,
+                )
+            )
+
+    def finish_run(self, run_id: str, counts: dict[str, Any]) -> None:
+        with self._session() as s:
+            row = s.get(RunRow, run_id)
+            if row is not None:
+                row.finished_at = _now()
+                row.counts = counts
+
+    # --- records ---
+
+    def find_record(self, sha256: str, rules_version: str) -> StoredRecord | None:
+        """The latest record of this content made with this rules version, if any."""
+        with self._session() as s:
+            row = s.execute(
+                select(RecordRow)
+                .join(DocumentRow, RecordRow.document_id == DocumentRow.id)
+                .where(DocumentRow.sha256 == sha256, RecordRow.rules_version == rules_version)
+                .order_by(RecordRow.version.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            return _stored(row, sha256) if row is not None else None
+
+    def latest_record(self, sha256: str) -> StoredRecord | None:
+        """The newest record of this content, whatever its rules version."""
+        with self._session() as s:
+            row = s.execute(
+                select(RecordRow)
+                .join(DocumentRow, RecordRow.document_id == DocumentRow.id)
+                .where(DocumentRow.sha256 == sha256)
+                .order_by(RecordRow.version.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            return _stored(row, sha256) if row is not None else None
+
+    def save_record(self, record: ReportRecord, run_id: str, *, reprocess: bool = False) -> SaveResult:
+        """Store `record` as the next version of its document, unless the same rules already made one.
+
+        Safe against a concurrent batch storing the same content: exactly one of them creates the version.
+        """
+        sha = record.source.sha256
+        rules_version = record.rules_version or "0"
+        for _attempt in range(3):
+            try:
+                return self._save_once(record, sha, rules_version, run_id, reprocess)
+            except IntegrityError:
+                # Another process inserted the document or the version first; look again.
+                if not reprocess:
+                    existing = self.find_record(sha, rules_version)
+                    if existing is not None:
+                        return SaveResult(existing, created=False)
+            except SQLAlchemyError as e:
+                raise StoreError(f"database error: {e.__class__.__name__}: {e}") from e
+        raise StoreError(f"could not store the record of {sha[:12]} after 3 attempts")
+
+    def _save_once(
+        self, record: ReportRecord, sha: str, rules_version: str, run_id: str, reprocess: bool
+    ) -> SaveResult:
+        with self._session() as s:
+            doc = s.execute(select(DocumentRow).where(DocumentRow.sha256 == sha)).scalar_one_or_none()
+            if doc is None:
+                doc = DocumentRow(
+                    sha256=sha,
+                    filename=record.source.filename,
+                    media_type=record.source.media_type,
+                    page_count=record.source.page_count,
+                )
+                s.add(doc)
+                s.flush()
+            latest = s.execute(
+                select(RecordRow)
+                .where(RecordRow.document_id == doc.id)
+                .order_by(RecordRow.version.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            if latest is not None and not reprocess and latest.rules_version == rules_version:
+                return SaveResult(_stored(latest, sha), created=False)
+            row = RecordRow(
+                document_id=doc.id,
+                version=(latest.version + 1) if latest else 1,
+                rules_version=rules_version,
+                run_id=run_id,
+                review_status=record.review.status,
+                body=record.model_dump_json(),
+            )
+            s.add(row)
+            s.flush()
+            if record.review.status == "needs_review":
+                s.add(
+                    ReviewEventRow(
+                        record_id=row.id,
+                        action="queued",
+                        actor="medlegal",
+                        note=json.dumps([f.code for f in record.review.flags]),
+                    )
+                )
+            return SaveResult(_stored(row, sha), created=True)
+
+    def record_versions(self, sha256: str) -> list[StoredRecord]:
+        """Every stored version of the record of this content, oldest first."""
+        with self._session() as s:
+            rows = s.execute(
+                select(RecordRow)
+                .join(DocumentRow, RecordRow.document_id == DocumentRow.id)
+                .where(DocumentRow.sha256 == sha256)
+                .order_by(RecordRow.version)
+            ).scalars()
+            return [_stored(r, sha256) for r in rows]
+
+    def add_review_event(self, record_id: int, action: str, actor: str, note: str | None = None) -> None:
+        with self._session() as s:
+            s.add(ReviewEventRow(record_id=record_id, action=action, actor=actor, note=note))
+
+    def review_events(self, record_id: int) -> list[tuple[str, str, str | None]]:
+        """(action, actor, note) of a record's review events, oldest first."""
+        with self._session() as s:
+            rows = s.execute(
+                select(ReviewEventRow)
+                .where(ReviewEventRow.record_id == record_id)
+                .order_by(ReviewEventRow.id)
+            ).scalars()
+            return [(r.action, r.actor, r.note) for r in rows]
+
+    # --- intakes ---
+
+    def add_intake(
+        self,
+        run_id: str,
+        filename: str,
+        sha256: str | None,
+        status: str,
+        *,
+        record_id: int | None = None,
+        exit_code: int | None = None,
+        stage: str | None = None,
+        message: str | None = None,
+        stored_as: str | None = None,
+    ) -> None:
+        with self._session() as s:
+            s.add(
+                IntakeRow(
+                    run_id=run_id,
+                    filename=filename,
+                    sha256=sha256,
+                    status=status,
+                    record_id=record_id,
+                    exit_code=exit_code,
+                    stage=stage,
+                    message=message,
+                    stored_as=stored_as,
+                )
+            )
+
+    def intakes(self, run_id: str | None = None) -> list[dict[str, Any]]:
+        """The files handled by one run (or all runs), oldest first, as plain dicts."""
+        with self._session() as s:
+            q = select(IntakeRow).order_by(IntakeRow.id)
+            if run_id is not None:
+                q = q.where(IntakeRow.run_id == run_id)
+            return [
+                {
+                    "run_id": r.run_id,
+                    "filename": r.filename,
+                    "sha256": r.sha256,
+                    "status": r.status,
+                    "record_id": r.record_id,
+                    "exit_code": r.exit_code,
+                    "stage": r.stage,
+                    "message": r.message,
+                    "stored_as": r.stored_as,
+                }
+                for r in s.execute(q).scalars()
+            ]
+
+    def counts(self) -> dict[str, int]:
+        """How many documents, records and runs the store holds."""
+        with self._session() as s:
+            return {
+                "documents": s.scalar(select(func.count()).select_from(DocumentRow)) or 0,
+                "records": s.scalar(select(func.count()).select_from(RecordRow)) or 0,
+                "runs": s.scalar(select(func.count()).select_from(RunRow)) or 0,
+            }
+
+    # --- review and export (the review app, pipeline/operations/export.py) ---
+
+    def documents_overview(self) -> list[dict[str, Any]]:
+        """Every document with its latest record: sha256, filename, version, record id, review status,
+        the record body, and whether that version was exported (ok) to any sink."""
+        with self._session() as s:
+            latest = (
+                select(RecordRow.document_id, func.max(RecordRow.version).label("v"))
+                .group_by(RecordRow.document_id)
+                .subquery()
+            )
+            rows = s.execute(
+                select(DocumentRow, RecordRow)
+                .join(RecordRow, RecordRow.document_id == DocumentRow.id)
+                .join(
+                    latest,
+                    (latest.c.document_id == RecordRow.document_id) & (latest.c.v == RecordRow.version),
+                )
+                .order_by(DocumentRow.first_seen.desc())
+            ).all()
+            exported = set(s.execute(select(ExportRow.record_id).where(ExportRow.status == "ok")).scalars())
+            return [
+                {
+                    "sha256": d.sha256,
+                    "filename": d.filename,
+                    "page_count": d.page_count,
+                    "first_seen": d.first_seen,
+                    "record_id": r.id,
+                    "version": r.version,
+                    "review_status": r.review_status,
+                    "body": r.body,
+                    "created_at": r.created_at,
+                    "exported": r.id in exported,
+                }
+                for d, r in rows
+            ]
+
+    def record_by_id(self, record_id: int) -> StoredRecord | None:
+        with self._session() as s:
+            row = s.get(RecordRow, record_id)
+            if row is None:
+                return None
+            doc = s.get(DocumentRow, row.document_id)
+            return _stored(row, doc.sha256 if doc else "")
+
+    def save_review_version(
+        self,
+        sha256: str,
+        record: ReportRecord,
+        review_status: str,
+        run_id: str,
+        actor: str,
+        events: Sequence[tuple[str, str | None]],
+    ) -> StoredRecord:
+        """Store a reviewer's corrected record as the next version, with one review event per change."""
+        with self._session() as s:
+            doc = s.execute(select(DocumentRow).where(DocumentRow.sha256 == sha256)).scalar_one()
+            latest = s.execute(
+                select(RecordRow)
+                .where(RecordRow.document_id == doc.id)
+                .order_by(RecordRow.version.desc())
+                .limit(1)
+            ).scalar_one()
+            row = RecordRow(
+                document_id=doc.id,
+                version=latest.version + 1,
+                rules_version=latest.rules_version,
+                run_id=run_id,
+                review_status=review_status,
+                body=record.model_dump_json(),
+            )
+            s.add(row)
+            s.flush()
+            for action, note in events:
+                s.add(ReviewEventRow(record_id=row.id, action=action, actor=actor, note=note))
+            return _stored(row, sha256)
+
+    def set_review_status(
+        self, record_id: int, review_status: str, actor: str, action: str, note: str | None
+    ) -> None:
+        """Change a record version's review status (approved, rejected, …) and log the event."""
+        with self._session() as s:
+            row = s.get(RecordRow, record_id)
+            if row is None:
+                raise StoreError(f"no record {record_id}")
+            row.review_status = review_status
+            s.add(ReviewEventRow(record_id=record_id, action=action, actor=actor, note=note))
+
+    def document_events(self, sha256: str) -> list[dict[str, Any]]:
+        """The review events of every version of a document's record, oldest first."""
+        with self._session() as s:
+            rows = s.execute(
+                select(ReviewEventRow, RecordRow.version)
+                .join(RecordRow, ReviewEventRow.record_id == RecordRow.id)
+                .join(DocumentRow, RecordRow.document_id == DocumentRow.id)
+                .where(DocumentRow.sha256 == sha256)
+                .order_by(ReviewEventRow.id)
+            ).all()
+            return [
+                {"version": v, "action": e.action, "actor": e.actor, "note": e.note, "at": e.at}
+                for e, v in rows
+            ]
+
+    def approved_at(self, record_id: int) -> datetime | None:
+        """When this record version was last approved, if it was."""
+        with self._session() as s:
+            return s.execute(
+                select(func.max(ReviewEventRow.at)).where(
+                    ReviewEventRow.record_id == record_id, ReviewEventRow.action == "approved"
+                )
+            ).scalar_one_or_none()
+
+    def add_export(
+        self,
+        record_id: int,
+        sink: str,
+        status: str,
+        *,
+        attempts: int = 1,
+        target: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        with self._session() as s:
+            s.add(
+                ExportRow(
+                    record_id=record_id,
+                    sink=sink,
+                    status=status,
+                    attempts=attempts,
+                    target=target,
+                    error=error,
+                )
+            )
+
+    def exports(self, record_id: int | None = None) -> list[dict[str, Any]]:
+        """Export attempts (newest first), optionally of one record version, as plain dicts."""
+        with self._session() as s:
+            q = (
+                select(ExportRow, RecordRow.version, DocumentRow.sha256, DocumentRow.filename)
+                .join(RecordRow, ExportRow.record_id == RecordRow.id)
+                .join(DocumentRow, RecordRow.document_id == DocumentRow.id)
+                .order_by(ExportRow.id.desc())
+            )
+            if record_id is not None:
+                q = q.where(ExportRow.record_id == record_id)
+            return [
+                {
+                    "record_id": e.record_id,
+                    "version": v,
+                    "sha256": sha,
+                    "filename": name,
+                    "sink": e.sink,
+                    "status": e.status,
+                    "attempts": e.attempts,
+                    "target": e.target,
+                    "error": e.error,
+                    "at": e.at,
+                }
+                for e, v, sha, name in s.execute(q).all()
+            ]

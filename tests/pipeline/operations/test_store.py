@@ -1,0 +1,97 @@
+"""The store: documents unique by content, versioned records, duplicates, review events, concurrency."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import socket
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from models.record import Flag, ReportRecord, Review, Source
+from pipeline.operations.home import Home
+from pipeline.operations.store import Store, database_url
+
+
+def _record(content: str, *, rules: str = "1", flagged: bool = False, name: str = "qme.pdf") -> ReportRecord:
+    sha = hashlib.sha256(content.encode()).hexdigest()
+    review = (
+        Review(status="needs_review", flags=[Flag(code="NO_MMI", field="mmi", message="m")])
+        if flagged
+        else Review(status="ready")
+    )
+    return ReportRecord(
+        source=Source(filename=name, sha256=sha, media_type="application/pdf", page_count=3),
+        review=review,
+        rules_version=rules,
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    home = Home(tmp_path / "home").ensure()
+    s = Store(database_url(home, None))
+    s.start_run("run1", "test", socket.gethostname(), 1, "1")
+    s.start_run("run2", "test", socket.gethostname(), 1, "2")
+    return s
+
+
+def test_the_database_file_is_private(tmp_path: Path, store: Store) -> None:
+    db = tmp_path / "home" / "medlegal.db"
+    assert db.stat().st_mode & 0o777 == 0o600
+
+
+def test_same_content_and_rules_is_a_duplicate(store: Store) -> None:
+    first = store.save_record(_record("a"), "run1")
+    again = store.save_record(_record("a", name="renamed.pdf"), "run1")
+    assert first.created and not again.created
+    assert again.stored.id == first.stored.id and again.stored.version == 1
+    assert store.counts()["records"] == 1
+
+
+def test_reprocess_and_new_rules_make_new_versions(store: Store) -> None:
+    store.save_record(_record("a"), "run1")
+    forced = store.save_record(_record("a"), "run1", reprocess=True)
+    newer = store.save_record(_record("a", rules="2"), "run2")
+    sha = _record("a").source.sha256
+    assert (forced.stored.version, newer.stored.version) == (2, 3)
+    assert [r.version for r in store.record_versions(sha)] == [1, 2, 3]
+    assert store.find_record(sha, "1") is not None and store.find_record(sha, "1").version == 2  # type: ignore[union-attr]
+    assert store.latest_record(sha).rules_version == "2"  # type: ignore[union-attr]
+    assert store.counts()["documents"] == 1
+
+
+def test_a_record_needing_review_is_queued(store: Store) -> None:
+    saved = store.save_record(_record("b", flagged=True), "run1")
+    assert store.review_events(saved.stored.id) == [("queued", "medlegal", '["NO_MMI"]')]
+    store.add_review_event(saved.stored.id, "approved", "paralegal@example.com")
+    assert store.review_events(saved.stored.id)[-1][:2] == ("approved", "paralegal@example.com")
+
+
+def test_concurrent_saves_of_the_same_content_store_one_record(store: Store) -> None:
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: store.save_record(_record("c"), "run1"), range(16)))
+    assert sum(r.created for r in results) == 1
+    assert store.counts()["records"] == 1
+
+
+def _save_in_process(url: str, n: int) -> int:
+    s = Store(url)
+    return sum(s.save_record(_record(f"doc{i}"), "run1").created for i in range(n))
+
+
+def test_two_processes_writing_at_once_store_each_record_once(store: Store) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        created = pool.starmap(_save_in_process, [(store.url, 20), (store.url, 20)])
+    assert sum(created) == 20
+    assert store.counts()["records"] == 20
+
+
+def test_intakes_are_recorded_per_run(store: Store) -> None:
+    store.add_intake("run1", "a.pdf", "ab" * 32, "processed", stored_as="/x/a.pdf")
+    store.add_intake("run2", "bad.pdf", None, "failed", exit_code=13, stage="read", message="damaged")
+    assert [i["filename"] for i in store.intakes("run2")] == ["bad.pdf"]
+    assert store.intakes()[1]["exit_code"] == 13
