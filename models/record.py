@@ -115,6 +115,26 @@ class FutureMedical(_Model):
     evidence: Evidence | None = None
 
 
+PhysicianRole = Literal["PTP", "QME", "AME", "IME", "treating", "other"]
+
+
+class CitedPhysician(_Model):
+    """The physician a cited finding belongs to, as the text names them (v1.1)."""
+
+    name: str | None = None
+    role: PhysicianRole | None = None
+
+
+class CitedFinding(_Model):
+    """What the document says another physician found: one entry per physician (contract v1.1)."""
+
+    physician: CitedPhysician = Field(default_factory=CitedPhysician)
+    report_date: str | None = None
+    mmi: Mmi | None = None
+    impairments: list[Impairment] = Field(default_factory=list)
+    apportionment: list[Apportionment] = Field(default_factory=list)
+
+
 class Flag(_Model):
     code: str
     field: str
@@ -139,6 +159,8 @@ class ReportRecord(_Model):
     apportionment: list[Apportionment] = Field(default_factory=list)
     work_restrictions: list[WorkRestriction] = Field(default_factory=list)
     future_medical: FutureMedical = Field(default_factory=FutureMedical)
+    #: v1.1: other physicians' findings the document reports, grouped by physician; never own findings.
+    cited_findings: list[CitedFinding] = Field(default_factory=list)
     review: Review = Field(default_factory=Review)
     # Extension: the version of the rules that produced the record (flows re-process when it changes).
     rules_version: str | None = None

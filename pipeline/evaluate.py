@@ -65,7 +65,15 @@ class Evaluation:
     ready_right: int = 0
     ready_total: int = 0
     ready_records: int = 0
+    cited_tp: int = 0
+    cited_fp: int = 0
+    cited_fn: int = 0
     misses: list[str] = field(default_factory=list)
+
+    @property
+    def cited_f1(self) -> float:
+        """F1 of the other physicians' findings (cited_findings), value by value, physician matched."""
+        return _f1(self.cited_tp, self.cited_fp, self.cited_fn)
 
     @property
     def impairment_precision(self) -> float:
@@ -92,6 +100,7 @@ class Evaluation:
         out["impairment_f1"] = round(self.impairment_f1, 4)
         out["ready_precision"] = round(self.ready_precision, 4)
         out["ready_share"] = round(self.ready_records / self.documents, 4) if self.documents else 0.0
+        out["cited_f1"] = round(self.cited_f1, 4)
         return out
 
     def table(self) -> str:
@@ -114,7 +123,76 @@ class Evaluation:
         lines.append(
             f"{'ready_precision':<24}{self.ready_precision:>8.3f}{self.ready_right:>8}{self.ready_total:>8}"
         )
+        lines.append(
+            f"{'cited_f1':<24}{self.cited_f1:>8.3f}{self.cited_tp:>8}"
+            f"{self.cited_tp + self.cited_fn:>8}  (found {self.cited_tp + self.cited_fp})"
+        )
         return "\n".join(lines)
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _surname(name: Any) -> str | None:
+    norm = _norm_name(name)
+    return norm.split()[-1] if norm else None
+
+
+@dataclass(frozen=True)
+class CitedValue:
+    """One value a document cites from a physician: what it is and whose it is."""
+
+    kind: str  # "mmi" | "wpi" | "apportionment"
+    value: tuple[Any, ...]
+    surname: str | None
+    role: str | None
+
+    def belongs_with(self, other: CitedValue) -> bool:
+        """Same value, and the physicians do not contradict each other: the same surname when both are
+        named, else no two different roles."""
+        if self.kind != other.kind or self.value != other.value:
+            return False
+        if self.surname and other.surname:
+            return self.surname == other.surname
+        return not (self.role and other.role and self.role != other.role)
+
+
+def cited_values(findings: Iterable[dict[str, Any]]) -> list[CitedValue]:
+    """Flatten cited findings (record or truth form) into values."""
+    out: list[CitedValue] = []
+    for f in findings:
+        who = f.get("physician") or {}
+        sn, role = _surname(who.get("name")), who.get("role")
+        mmi = f.get("mmi")
+        if mmi and mmi.get("status") in {"reached", "not_reached"}:
+            out.append(CitedValue("mmi", (mmi["status"], mmi.get("date")), sn, role))
+        for i in f.get("impairments", []):
+            out.append(CitedValue("wpi", (i["body_part"], i.get("laterality"), float(i["wpi"])), sn, role))
+        for a in f.get("apportionment", []):
+            out.append(
+                CitedValue("apportionment", (a.get("body_part"), _f(a.get("industrial_pct"))), sn, role)
+            )
+    return out
+
+
+def match_values(
+    got: list[CitedValue], want: list[CitedValue]
+) -> tuple[int, list[CitedValue], list[CitedValue]]:
+    """True positives, the extra values and the missed values (each truth value used once)."""
+    remaining = list(want)
+    extra: list[CitedValue] = []
+    tp = 0
+    for g in got:
+        hit = next((w for w in remaining if g.belongs_with(w)), None)
+        if hit is None:
+            extra.append(g)
+        else:
+            remaining.remove(hit)
+            tp += 1
+    return tp, extra, remaining
 
 
 def _norm_name(value: Any) -> str | None:
@@ -213,6 +291,16 @@ def score_record(ev: Evaluation, record: ReportRecord, truth: dict[str, Any], na
         ev.misses.append(f"{name}: impairment missed {item}")
         if ready:
             ev.ready_total += 1
+    if "cited_findings" in truth:
+        tp, extra, missed = match_values(
+            cited_values(r.get("cited_findings", [])), cited_values(truth["cited_findings"])
+        )
+        ev.cited_tp += tp
+        ev.cited_fp += len(extra)
+        ev.cited_fn += len(missed)
+        ev.misses += [f"{name}: cited extra {x}" for x in extra] + [
+            f"{name}: cited missed {x}" for x in missed
+        ]
     ev.ready_records += ready
     ev.documents += 1
 
@@ -241,4 +329,137 @@ def evaluate(directory: Path, truth_dir: Path, settings: Settings) -> Evaluation
             ev.imp_fn += len(truth.get("impairments", []))
             continue
         score_record(ev, record, truth, path.name)
+    return ev
+
+
+# --- the real-text corpus: published passages quoting physicians (sample_reports/real/) ------------------
+
+PASSAGES_FILE = "passages.jsonl"
+
+
+@dataclass
+class PassageEvaluation:
+    """Scores over real published passages: every finding is another physician's (cited), matched value
+    by value with its physician; a PD percentage or a number the truth rules out, reported as WPI, counts."""
+
+    split: str
+    passages: int = 0
+    counts: dict[str, list[int]] = field(
+        default_factory=lambda: {k: [0, 0, 0] for k in ("wpi", "mmi", "apportionment")}
+    )
+    #: Values the truth lists as not to be recorded (PD, UE/LE, the judge's) that came out as WPI.
+    forbidden_as_wpi: int = 0
+    own_values: int = 0
+    ready_records: int = 0
+    ready_wrong: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def documents(self) -> int:
+        return self.passages
+
+    @property
+    def failed(self) -> list[str]:
+        return []
+
+    def f1(self, kind: str) -> float:
+        """F1 of one kind of value: wpi, mmi, apportionment."""
+        tp, fp, fn = self.counts[kind]
+        return _f1(tp, fp, fn)
+
+    def scores(self) -> dict[str, float]:
+        """Every score by name (what floors are checked against)."""
+        out = {
+            "impairment_f1": round(self.f1("wpi"), 4),
+            "mmi_f1": round(self.f1("mmi"), 4),
+            "apportionment_f1": round(self.f1("apportionment"), 4),
+        }
+        out["score"] = round((out["impairment_f1"] + out["mmi_f1"] + out["apportionment_f1"]) / 3, 4)
+        out["pd_as_wpi"] = float(self.forbidden_as_wpi)
+        out["own_values"] = float(self.own_values)
+        out["ready_precision"] = (
+            round(1 - self.ready_wrong / self.ready_records, 4) if self.ready_records else 1.0
+        )
+        return out
+
+    def table(self) -> str:
+        """A plain-text table of the scores."""
+        lines = [
+            f"real passages ({self.split}): {self.passages}",
+            f"{'score':<20}{'value':>8}{'tp':>6}{'fp':>6}{'fn':>6}",
+        ]
+        for kind, label in (
+            ("wpi", "impairment_f1"),
+            ("mmi", "mmi_f1"),
+            ("apportionment", "apportionment_f1"),
+        ):
+            tp, fp, fn = self.counts[kind]
+            lines.append(f"{label:<20}{self.f1(kind):>8.3f}{tp:>6}{fp:>6}{fn:>6}")
+        s = self.scores()
+        lines.append(f"{'score (mean)':<20}{s['score']:>8.3f}")
+        lines.append(f"{'pd_as_wpi':<20}{self.forbidden_as_wpi:>8}")
+        lines.append(f"{'own_values':<20}{self.own_values:>8}")
+        return "\n".join(lines)
+
+
+def _forbidden_wpi(passage: dict[str, Any]) -> set[float]:
+    """Numbers the truth says are PD, extremity or a judge's, never a physician's WPI."""
+    out: set[float] = set()
+    for label in passage.get("not_values", []):
+        if re.search(
+            r"\b(?:PD|PTD|permanent|UEI|LEI|upper|lower|extremity|WCJ|ALJ|judge|award)\b", label, re.I
+        ):
+            m = re.match(r"\s*(\d{1,3}(?:\.\d+)?)", label)
+            if m:
+                out.add(float(m.group(1)))
+    return out
+
+
+def score_passage(ev: PassageEvaluation, record: ReportRecord, passage: dict[str, Any]) -> None:
+    """Add one passage's record to `ev`."""
+    r = record.model_dump(mode="json")
+    got = cited_values(r["cited_findings"])
+    want = cited_values(passage.get("findings", []))
+    wrong = False
+    for kind in ("wpi", "mmi", "apportionment"):
+        tp, extra, missed = match_values(
+            [g for g in got if g.kind == kind], [w for w in want if w.kind == kind]
+        )
+        c = ev.counts[kind]
+        c[0] += tp
+        c[1] += len(extra)
+        c[2] += len(missed)
+        wrong = wrong or bool(extra or missed)
+        ev.misses += [f"{passage['id']}: {kind} extra {x.value} ({x.surname or x.role})" for x in extra]
+        ev.misses += [f"{passage['id']}: {kind} missed {x.value} ({x.surname or x.role})" for x in missed]
+    truth_wpi = {w.value[2] for w in want if w.kind == "wpi"}
+    forbidden = _forbidden_wpi(passage) - truth_wpi
+    ev.forbidden_as_wpi += sum(1 for g in got if g.kind == "wpi" and g.value[2] in forbidden)
+    own = len(r["impairments"]) + len(r["apportionment"]) + (r["mmi"]["status"] != "not_stated")
+    ev.own_values += own
+    if r["review"]["status"] == "ready":
+        ev.ready_records += 1
+        ev.ready_wrong += int(bool(own) or wrong)
+    ev.passages += 1
+
+
+def read_passages(path: Path) -> list[dict[str, Any]]:
+    """The passages of a real-text corpus file (or of the passages.jsonl in a folder)."""
+    file = path / PASSAGES_FILE if path.is_dir() else path
+    return [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def evaluate_passages(path: Path, settings: Settings, split: str = "all") -> PassageEvaluation:
+    """Extract every passage of the real-text corpus (as a one-page text document) and score it."""
+    from pipeline.extraction.extract import extract_record
+    from pipeline.extraction.nlp import build_nlp
+    from pipeline.reading.text import document_from_text
+
+    nlp = build_nlp(settings)
+    ev = PassageEvaluation(split=split)
+    for passage in read_passages(path):
+        if split != "all" and passage.get("split") != split:
+            continue
+        doc = document_from_text([passage["text"]], filename=f"{passage['id']}.txt", width=95)
+        score_passage(ev, extract_record(doc, nlp, settings), passage)
     return ev

@@ -74,6 +74,7 @@ def truth_of(case: Case, style: str, pages: int) -> dict[str, Any]:
             for a in case.apportionment
         ],
         "work_restrictions": list(case.restrictions),
+        "cited_findings": list(case.cited),
         "future_medical": {"provided": case.future_medical},
         "meta": {
             "seed": case.seed,

@@ -14,7 +14,17 @@ from pipeline.errors import ExitCode
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the sub-command."""
     p = sub.add_parser("evaluate", help="score extraction over a labelled directory (per-field accuracy)")
-    p.add_argument("directory", type=Path, help="folder of reports (PDF/TIFF/PNG/JPEG)")
+    p.add_argument(
+        "directory",
+        type=Path,
+        help="folder of reports (PDF/TIFF/PNG/JPEG), or a real-text corpus (a folder with passages.jsonl)",
+    )
+    p.add_argument(
+        "--split",
+        choices=["dev", "holdout", "all"],
+        default="all",
+        help="real-text corpus only: the half to score (rules are written from dev; holdout is the judge)",
+    )
     p.add_argument("--truth", type=Path, help="folder of NAME.json truths (default: sample_reports/truth)")
     p.add_argument(
         "--min",
@@ -22,6 +32,13 @@ def add(sub: argparse._SubParsersAction) -> None:
         default=[],
         metavar="SCORE=FLOOR",
         help="fail (exit 40) when a score is below its floor, e.g. --min impairment_f1=0.98",
+    )
+    p.add_argument(
+        "--max",
+        action="append",
+        default=[],
+        metavar="SCORE=CEILING",
+        help="fail (exit 40) when a score is above its ceiling, e.g. --max pd_as_wpi=0",
     )
     p.add_argument("--misses", action="store_true", help="list every wrong value (contains report text)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
@@ -33,23 +50,30 @@ def add(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the sub-command; returns the exit code."""
     from pipeline.errors import EvaluationError, InputNotFoundError, UsageError
-    from pipeline.evaluate import Evaluation, evaluate
+    from pipeline.evaluate import PASSAGES_FILE, Evaluation, PassageEvaluation, evaluate, evaluate_passages
 
-    if not args.directory.is_dir():
+    if not args.directory.exists():
         raise InputNotFoundError("no such directory", path=args.directory)
-    truth = args.truth or Path(__file__).resolve().parents[2] / "sample_reports" / "truth"
+    passages = args.directory.is_file() or (args.directory / PASSAGES_FILE).exists()
     floors: dict[str, float] = {}
-    for item in args.min:
-        name, _, value = item.partition("=")
-        try:
-            floors[name] = float(value)
-        except ValueError as e:
-            raise UsageError(f"--min takes SCORE=FLOOR, got {item!r}") from e
-    known = set(Evaluation().scores())
-    unknown = set(floors) - known
+    ceilings: dict[str, float] = {}
+    for option, items, bounds in (("--min", args.min, floors), ("--max", args.max, ceilings)):
+        for item in items:
+            name, _, value = item.partition("=")
+            try:
+                bounds[name] = float(value)
+            except ValueError as e:
+                raise UsageError(f"{option} takes SCORE=LIMIT, got {item!r}") from e
+    known = set((PassageEvaluation("all") if passages else Evaluation()).scores())
+    unknown = (set(floors) | set(ceilings)) - known
     if unknown:
         raise UsageError(f"unknown scores {sorted(unknown)}; known: {sorted(known)}")
-    result = evaluate(args.directory, truth, settings_from_args(args))
+    result: Evaluation | PassageEvaluation
+    if passages:
+        result = evaluate_passages(args.directory, settings_from_args(args), args.split)
+    else:
+        truth = args.truth or Path(__file__).resolve().parents[2] / "sample_reports" / "truth"
+        result = evaluate(args.directory, truth, settings_from_args(args))
     scores = result.scores()
     if args.json:
         sys.stdout.write(
@@ -64,9 +88,10 @@ def run(args: argparse.Namespace) -> int:
         for line in result.misses:
             sys.stdout.write(f"miss: {line}\n")
     below = [f"{k} {scores[k]:.3f} < {v:.3f}" for k, v in floors.items() if scores[k] < v]
+    below += [f"{k} {scores[k]:.3f} > {v:.3f}" for k, v in ceilings.items() if scores[k] > v]
     if below:
         raise EvaluationError(
-            "scores below their floors: " + "; ".join(below),
+            "scores past their limits: " + "; ".join(below),
             hint="see `medlegal evaluate --misses` for the wrong values",
         )
     return ExitCode.OK

@@ -8,8 +8,10 @@ from models.document import Document
 from models.record import Claim, Flag, Report, ReportRecord, Review, Source, SourcePage
 from models.settings import Settings
 from pipeline.extraction import apportionment, evaluator, fields, injuries, parties, report, restrictions
+from pipeline.extraction.cited import cited_findings
 from pipeline.extraction.mmi import extract_mmi
 from pipeline.extraction.rules import RULES_VERSION
+from pipeline.extraction.statements import all_statements
 from pipeline.extraction.textview import ReportText
 from pipeline.extraction.validate import check_record
 from pipeline.extraction.wpi import find_mentions, resolve_combined, resolve_impairments
@@ -43,10 +45,38 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
     if ev.name:
         rt.evaluator_surname = ev.name.split(",")[0].split()[-1]
     title = report.title(document)
-    rtype, supplemental, type_conf = report.report_type(rt, title)
+    rtype, supplemental, type_conf = report.report_type(rt, title, signed=ev_conf >= 0.8)
+    rt.is_other_document = rtype == "OTHER"
     exam_date, report_date = report.exam_and_report_dates(form, rt)
     applicant, employer = parties.applicant_and_employer(form, rt)
     flags: list[Flag] = []
+
+    cited, cited_flags = cited_findings(rt, all_statements(rt))
+    flags += cited_flags
+    if rt.is_other_document:
+        # Not a physician's report: it has no own findings; everything it reports is cited.
+        record = ReportRecord(
+            source=_source(document),
+            report=Report(type="OTHER", title=title, report_date=report_date),
+            claim=Claim(
+                applicant=applicant,
+                employer=employer,
+                case_numbers=parties.case_numbers(rt),
+                claim_numbers=parties.claim_numbers(form),
+                injuries=injuries.injuries(form, rt),
+            ),
+            cited_findings=cited,
+            rules_version=RULES_VERSION,
+        )
+        flags.append(
+            Flag(
+                code="NOT_A_PHYSICIAN_REPORT",
+                field="report.type",
+                message="a decision, summary or letter: its findings are other physicians', listed as cited",
+            )
+        )
+        flags += check_record(record, settings)
+        return record.model_copy(update={"review": Review(status="needs_review", flags=flags)})
 
     mmi, mmi_flags = extract_mmi(rt, exam_date, report.first_date(form.all("mmi_date")))
     flags += mmi_flags
@@ -76,6 +106,7 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
         apportionment=apportionment.extract_apportionment(rt),
         work_restrictions=restrictions.extract_restrictions(rt),
         future_medical=restrictions.extract_future_medical(rt),
+        cited_findings=cited,
         rules_version=RULES_VERSION,
     )
     if type_conf < 0.8:

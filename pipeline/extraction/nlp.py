@@ -4,7 +4,8 @@ Pipeline: `medlegal_sentences` (boundaries at blank lines, so headings, list ite
 alone, and at sentence punctuation outside abbreviations) -> `span_ruler` (body parts from
 rules/body_parts.csv) ->
 `medlegal_sections` (heading -> section label) -> `medlegal_context` (negated, hypothetical,
-other-physician modifiers, ConText-style).
+other-physician modifiers, ConText-style) -> `medlegal_attribution` (agent mentions: this evaluator,
+another physician, a judge).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from models.settings import Settings
+from pipeline.extraction import attribution as _attribution  # noqa: F401  (registers medlegal_attribution)
 from pipeline.extraction import context as _context  # noqa: F401  (registers medlegal_context)
 from pipeline.extraction import sections as _sections  # noqa: F401  (registers medlegal_sections)
 from pipeline.extraction.rules import load_rules
@@ -152,4 +154,5 @@ def build_nlp(settings: Settings | None = None) -> Language:
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     nlp.add_pipe("medlegal_sections")
     nlp.add_pipe("medlegal_context")
+    nlp.add_pipe("medlegal_attribution")
     return nlp

@@ -22,11 +22,21 @@ def first_lines(document: Document, n: int) -> list[str]:
     return out
 
 
-def report_type(rt: ReportText, title: str | None) -> tuple[str | None, bool, float]:
-    """Report type (QME, AME, PTP, IME, OTHER), supplemental flag and a confidence."""
+def report_type(rt: ReportText, title: str | None, signed: bool = True) -> tuple[str | None, bool, float]:
+    """Report type (QME, AME, PTP, IME, OTHER), supplemental flag and a confidence.
+
+    A text with no report title and no physician's signature that reads like a decision or a summary
+    (a judge, the Board, "claimant", "we affirm") is OTHER: a physician named in it is quoted, not writing.
+    """
     first = "\n".join(first_lines(rt.document, 40))
     head = (title or "") + "\n" + "\n".join(first_lines(rt.document, 16))
     supplemental = bool(load_rules().cue("supplemental").search(head))
+    if not title and not signed:
+        body = rt.assembled.text[:20000]
+        if load_rules().cue("other_document").search(body):
+            return "OTHER", False, 0.9
+        if not load_rules().cue("first_person_report").search(body):
+            return "OTHER", False, 0.8
     checks = [
         ("AME", r"\bagreed\s+medical\s+(?:evaluat|examin)\w*|\bAME\b"),
         ("QME", r"\bpanel\s+qualified|\bqualified\s+medical\s+(?:evaluat|examin)\w*|\bP?QME\b"),

@@ -53,6 +53,9 @@ class ReportText:
     doc: Doc
     sentences: list[Sentence] = field(default_factory=list)
     evaluator_surname: str | None = None
+    #: True for a document that is not a physician's report (a decision, a summary, a letter): its first
+    #: person is its author's (a judge, a lawyer), and every finding it reports is somebody else's.
+    is_other_document: bool = False
 
     @classmethod
     def build(cls, document: Document, nlp: Language) -> ReportText:
@@ -116,6 +119,36 @@ class ReportText:
         trigger = self.assembled.text[mod.trigger_start : mod.trigger_end]
         surname = self.evaluator_surname
         return bool(surname) and surname is not None and surname.lower() in trigger.lower()
+
+    @cached_property
+    def _physicians(self) -> tuple[dict[str, str], dict[str, str]]:
+        from pipeline.extraction.attribution import surname
+
+        names: dict[str, str] = {}
+        roles: dict[str, str] = {}
+        for a in self.doc._.agents or []:
+            if a.kind != "physician" or not a.name:
+                continue
+            last = surname(a.name)
+            if len(last) < 3 or not last[:1].isupper():
+                continue
+            if last not in names or len(a.name) > len(names[last]):
+                names[last] = a.name
+            if a.role and last not in roles:
+                roles[last] = a.role
+        return names, roles
+
+    def known_surnames(self) -> dict[str, str]:
+        """Surnames of the physicians the document names, mapped to the fullest name written."""
+        return self._physicians[0]
+
+    def known_role(self, name: str | None) -> str | None:
+        """The role the document gives the physician called `name` anywhere ("the PTP, Dr. Kim")."""
+        if not name:
+            return None
+        from pipeline.extraction.attribution import surname
+
+        return self._physicians[1].get(surname(name))
 
     def evidence(self, sentence: Sentence, start: int | None = None, end: int | None = None) -> Evidence:
         """Evidence for a value found in `sentence` (optionally a narrower char span of it)."""

@@ -18,7 +18,16 @@ from sample_reports.corpus.blocks import (
     TitleBlock,
 )
 from sample_reports.corpus.dates import DateWriter
-from sample_reports.corpus.facts import DIAGNOSES, DRE, PROCEDURES, SPECIALTIES, Case, Rating
+from sample_reports.corpus.facts import (
+    CANONICAL,
+    DIAGNOSES,
+    DRE,
+    PROCEDURES,
+    SPECIALTIES,
+    Case,
+    Doctor,
+    Rating,
+)
 from sample_reports.corpus.phrasing import (
     Ctx,
     apportionment_paragraphs,
@@ -43,6 +52,33 @@ SPECIALTY_WORD = {
     "Neurology": "neurological",
     "Pain Medicine": "pain medicine",
 }
+
+
+def _cited(
+    doc: Doctor,
+    role: str | None,
+    report_date: date | None,
+    mmi: tuple[str, date | None] | None,
+    impairments: list[dict[str, object]] | None = None,
+    industrial: int | None = None,
+) -> dict[str, object]:
+    """The truth of one finding the report quotes from another physician (cited_findings)."""
+    return {
+        "physician": {"name": doc.name, "role": role},
+        "report_date": report_date.isoformat() if report_date else None,
+        "mmi": {"status": mmi[0], "date": mmi[1].isoformat() if mmi[1] else None} if mmi else None,
+        "impairments": impairments or [],
+        "apportionment": []
+        if industrial is None
+        else [
+            {
+                "body_part": None,
+                "laterality": None,
+                "industrial_pct": industrial,
+                "nonindustrial_pct": 100 - industrial,
+            }
+        ],
+    }
 
 
 class Composer:
@@ -71,6 +107,13 @@ class Composer:
         if key in self.case.both:
             return ["right", "left"]
         return [self.case.side.get(key)]
+
+    def truth_side(self, key: str) -> str | None:
+        """The laterality the truth records for a part as part_label writes it."""
+        s = self.sides(key)
+        if s == ["right", "left"]:
+            return "bilateral"
+        return s[0]
 
     def part_label(self, key: str) -> str:
         s = self.sides(key)
@@ -212,6 +255,8 @@ class Composer:
                     ]
                 )
             )
+            # The WPI is stated without a body part: only the MMI is a finding a paralegal can record.
+            self.case.cited.append(_cited(c.ptp, "PTP", None, ("reached", trap_d)))
             self.case.traps.append("history_other_mmi")
         if rng.random() < 0.2:
             yr = first.start.year - rng.randint(3, 12)
@@ -429,18 +474,47 @@ class Composer:
             if i in trap_slots:
                 w = rng.randint(2, 20)
                 doc = rng.choice([o for o in others if k in SPECIALTIES[o.specialty][1]] or [c.ptp])
-                entries.append(
-                    rng.choice(
-                        [
-                            f"{ds} - {doc.name}, {doc.specialty}: Panel QME report. Found the applicant permanent and stationary on {self.d(dd - timedelta(days=rng.randint(0, 60)))} with {w}% WPI for the {part}. Apportioned {rng.choice([10, 20, 25, 30])}% to nonindustrial factors.",
-                            f"{ds} - PR-4 by {doc.dr}. Patient declared P&S/MMI as of {ds}. {cap(part)}: {wpi_expr(rng, w)}. Future medical: yes. Restrictions: no lifting over {rng.choice([10, 15, 20])} pounds.",
-                            f"{ds} - {doc.dr}'s report: the applicant reached maximum medical improvement on {ds}; {w}% whole person impairment of the {part}; {rng.choice([70, 80, 90])}% industrial.",
-                            f"{ds} - Prior AME report, {doc.name} Dr. {doc.last} found {a.him} MMI effective {ds}, rated the {part} at {w}% WPI, and found no basis for apportionment.",
-                            f"{ds} - Deposition of {doc.dr}. {doc.dr} testified that the applicant was not yet MMI and that {a.his} {part} would likely rate {w}% WPI once stationary.",
-                            f"{ds} - Rating by the Disability Evaluation Unit: {w}% WPI for the {part}, rating {w + rng.randint(3, 12)}% permanent disability after adjustment.",
-                        ]
-                    )
-                )
+                part = self.part_label(k)
+                canonical, side = CANONICAL[k], self.truth_side(k)
+                # Drawn in the order the f-strings of the choice below used to draw them.
+                ps_date = dd - timedelta(days=rng.randint(0, 60))
+                ps_text = self.d(ps_date)
+                nonind = rng.choice([10, 20, 25, 30])
+                expr = wpi_expr(rng, w)
+                lift = rng.choice([10, 15, 20])
+                ind = rng.choice([70, 80, 90])
+                pd = w + rng.randint(3, 12)
+                imp: list[dict[str, object]] = [{"body_part": canonical, "laterality": side, "wpi": w}]
+                variants: list[tuple[str, dict[str, object] | None]] = [
+                    (
+                        f"{ds} - {doc.name}, {doc.specialty}: Panel QME report. Found the applicant permanent and stationary on {ps_text} with {w}% WPI for the {part}. Apportioned {nonind}% to nonindustrial factors.",
+                        _cited(doc, "QME", dd, ("reached", ps_date), imp, 100 - nonind),
+                    ),
+                    (
+                        f"{ds} - PR-4 by {doc.dr}. Patient declared P&S/MMI as of {ds}. {cap(part)}: {expr}. Future medical: yes. Restrictions: no lifting over {lift} pounds.",
+                        _cited(doc, "PTP", dd, ("reached", dd), imp),
+                    ),
+                    (
+                        f"{ds} - {doc.dr}'s report: the applicant reached maximum medical improvement on {ds}; {w}% whole person impairment of the {part}; {ind}% industrial.",
+                        _cited(doc, None, dd, ("reached", dd), imp, ind),
+                    ),
+                    (
+                        f"{ds} - Prior AME report, {doc.name} Dr. {doc.last} found {a.him} MMI effective {ds}, rated the {part} at {w}% WPI, and found no basis for apportionment.",
+                        _cited(doc, "AME", dd, ("reached", dd), imp),
+                    ),
+                    (
+                        f"{ds} - Deposition of {doc.dr}. {doc.dr} testified that the applicant was not yet MMI and that {a.his} {part} would likely rate {w}% WPI once stationary.",
+                        _cited(doc, None, dd, ("not_reached", None)),
+                    ),
+                    (
+                        f"{ds} - Rating by the Disability Evaluation Unit: {w}% WPI for the {part}, rating {pd}% permanent disability after adjustment.",
+                        None,  # a rater, not a physician
+                    ),
+                ]
+                text, cited = rng.choice(variants)
+                entries.append(text)
+                if cited is not None:
+                    c.cited.append(cited)
                 c.traps.append("records_other_mmi_wpi")
                 continue
             kind = rng.random()
@@ -450,6 +524,7 @@ class Composer:
                     f"Plan: {rng.choice(['continue physical therapy', 'request MRI', 'refill medications', 'acupuncture x 6', 'refer to pain management'])}. "
                     f"Work status: {rng.choice(['TTD', 'modified duty', 'TTD through ' + self.d(dd + timedelta(days=rng.randint(14, 45))), 'regular work'])}. Not P&S."
                 )
+                c.cited.append(_cited(c.ptp, "PTP", dd, ("not_reached", None)))
             elif kind < 0.5:
                 entries.append(
                     f"{ds} - Physical therapy daily note, visit {rng.randint(1, 12)} of {rng.choice([12, 18, 24])}. {cap(part)} pain {rng.randint(2, 8)}/10. Tolerated therapeutic exercise."

@@ -184,6 +184,8 @@ class Case:
     future_medical: bool | None
     pages_target: int
     traps: list[str] = field(default_factory=list)
+    #: Other physicians' findings the report quotes (record review, history): the truth's cited_findings.
+    cited: list[dict[str, object]] = field(default_factory=list)
     #: Sided body parts injured (and rated separately) on both sides.
     both: list[str] = field(default_factory=list)
     #: The date the evaluator examined the applicant (for a supplemental report: the earlier exam).

@@ -11,6 +11,8 @@ files, and who reads them:
     cues.json         named regex cues, looked up by id with `RuleSet.cue(id)` -> the linkers
     fields.json       labels of 'Label: value' header fields -> fields.py
     dre.json          DRE category WPI ranges by spine region -> validate.py
+    statements.json   units, clauses, MMI cues of the general statement finders -> statements.py
+    attribution.json  who says it: agent mentions (self, physician, judge), finding verbs -> attribution.py
 
 Every rule id is referenced somewhere (tests/pipeline/extraction/test_rules.py checks it). Bump `RULES_VERSION` whenever a
 rule changes what is extracted (the flows re-process stored documents when it changes).
@@ -80,6 +82,26 @@ class ContextRule(_Strict):
     _v = field_validator("pattern")(_check_regex)
 
 
+class AgentRule(_Strict):
+    """One agent pattern of attribution.json: who a mention names."""
+
+    id: str
+    kind: Literal["self", "physician", "anaphor", "nonphysician"]
+    pattern: str
+    role: Literal["PTP", "QME", "AME", "IME", "treating", "other"] | None = None
+    case_sensitive: bool = False
+    _v = field_validator("pattern")(_check_regex)
+
+
+class AttributionRules(_Strict):
+    """attribution.json: agent patterns, the finding verbs, and the cue tying a date to a report."""
+
+    agents: list[AgentRule]
+    verbs: str
+    report_date: str
+    _v = field_validator("verbs", "report_date")(_check_regex)
+
+
 class Cue(_Strict):
     id: str
     pattern: str
@@ -120,6 +142,9 @@ class RuleSet:
     specialties: list[SpecialtyRule]
     fields: list[FieldRule]
     dre: DreRules
+    attribution: AttributionRules
+    #: rules/statements.json: named regexes of the general statement finders, uncompiled.
+    statements: dict[str, str]
 
     def cue(self, name: str) -> re.Pattern[str]:
         """The compiled cue regex called `name`."""
@@ -184,6 +209,29 @@ def _load_json_list(name: str, key: str, model: type[_Strict]) -> list[Any]:
     return out
 
 
+def _load_attribution() -> AttributionRules:
+    data = _json("attribution.json")
+    agents = _load_json_list("attribution.json", "agents", AgentRule)
+    try:
+        return AttributionRules(agents=agents, verbs=data["verbs"], report_date=data["report_date"])
+    except (ValidationError, KeyError) as e:
+        raise _fail("attribution.json", "verbs/report_date", e) from e
+
+
+def _load_statements() -> dict[str, str]:
+    text = _read("statements.json")
+    out: dict[str, str] = {}
+    for key, value in _json("statements.json").items():
+        if key.startswith("_"):
+            continue
+        line = text.count("\n", 0, text.find(f'"{key}"')) + 1
+        try:
+            out[key] = _check_regex(value)
+        except (ValueError, TypeError) as e:
+            raise _fail("statements.json", f"line {line}, rule {key}", e) from e
+    return out
+
+
 def _load_specialties() -> list[SpecialtyRule]:
     rows = []
     for i, row in enumerate(csv.DictReader(io.StringIO(_read("specialties.csv"))), start=2):
@@ -221,4 +269,6 @@ def load_rules() -> RuleSet:
         specialties=_load_specialties(),
         fields=_load_json_list("fields.json", "fields", FieldRule),
         dre=dre,
+        attribution=_load_attribution(),
+        statements=_load_statements(),
     )

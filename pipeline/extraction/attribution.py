@@ -1,0 +1,282 @@
+"""Attribution: who says each statement, this evaluator or another physician (or a judge, whose numbers
+are nobody's finding).
+
+ConText-style: the `medlegal_attribution` component finds agent mentions in every sentence with the
+rules of rules/attribution.json (first person, "the undersigned", "Dr. Alvarez", "the PTP, Dr. Kim",
+"the AME", "the WCJ", "he" before a rating verb) and keeps them on the Doc (`doc._.agents`). A role next
+to a name ("the psychiatric AME, Dr. Maloff"; "Dr. Pinson, the IME physician") is one agent.
+
+`author_at(rt, sentence, offset)` then says whose a value at `offset` is: the nearest mention before it
+that still governs it (a possessive "Dr. B's 10%" governs only up to the next rating verb), or a "by /
+according to Dr. X" after it, or the physician a quotation is attributed to, else the author of the
+sentence before in the same paragraph. "He"/"the doctor" resolve to the last physician mentioned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import TYPE_CHECKING, Literal
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.extraction.rules import AgentRule, load_rules
+
+if TYPE_CHECKING:
+    from pipeline.extraction.textview import ReportText, Sentence
+
+AgentKind = Literal["self", "physician", "anaphor", "nonphysician"]
+
+#: Which rule wins when two mentions overlap (lower first).
+_PRIORITY = {"physician-dr-name": 0, "physician-credentialed-name": 1}
+_APPOSITION_GAP = re.compile(r"^\s*(?:\((?:[A-Z]{2,5})\))?\s*(?:,|\(|\s|by|-|–|:)\s*(?:the\s+|an?\s+)?$")
+_ROLE_AFTER_NAME = re.compile(r"^\s*(?:,|\()\s*(?:the\s+|an?\s+|his\s+|her\s+)?(?:[\w\-]+\s+){0,3}$")
+_QUOTES = re.compile(r"[“\"]([^”\"]{3,})[”\"]?")
+_BY_AFTER = re.compile(r"\b(?:by|according\s+to|per)\s+(?:the\s+|his\s+|her\s+|applicant['’]s\s+)?$", re.I)
+_NAME_TITLES = re.compile(r"^(?:Drs?\.?|Doctor)\s+", re.I)
+_CREDENTIAL = re.compile(
+    r",?\s+(?:M\.\s?D\.|D\.\s?O\.|D\.\s?C\.|Ph\.\s?D\.|Psy\.\s?D\.|MD|DO|DC|PhD|PsyD)\b.*$"
+)
+
+
+@dataclass(frozen=True)
+class Agent:
+    """One agent mention: char span in the Doc, its kind, and the physician's name and role if given."""
+
+    kind: AgentKind
+    start: int
+    end: int
+    rule_id: str
+    name: str | None = None
+    role: str | None = None
+    possessive: bool = False
+
+
+@dataclass(frozen=True)
+class Author:
+    """Whose a statement is: `self` (this evaluator), `physician` (another one), `nonphysician`, `none`."""
+
+    kind: Literal["self", "physician", "nonphysician", "none"]
+    name: str | None = None
+    role: str | None = None
+    #: Doc char offset of the mention that decided it (None when inherited or unknown).
+    at: int | None = None
+
+    @property
+    def key(self) -> str:
+        """Groups the findings of one physician: the surname when named, else the role."""
+        if self.name:
+            return "name:" + surname(self.name).lower()
+        return "role:" + (self.role or "unknown")
+
+
+NOBODY = Author("none")
+
+
+def surname(name: str) -> str:
+    """The surname in a written name: 'Dr. Peter Chang-Sing' -> 'Chang-Sing', 'Rafael Ellingson, M.D.' ->
+    'Ellingson'."""
+    bare = _CREDENTIAL.sub("", _NAME_TITLES.sub("", name.strip())).strip().rstrip(",")
+    bare = re.sub(r"['’]s$", "", bare)
+    parts = [p for p in re.split(r"\s+", bare) if p]
+    return parts[-1] if parts else bare
+
+
+@cache
+def _compiled() -> list[tuple[AgentRule, re.Pattern[str]]]:
+    rules = load_rules().attribution
+    return [(r, re.compile(r.pattern, 0 if r.case_sensitive else re.I)) for r in rules.agents]
+
+
+@cache
+def verbs() -> re.Pattern[str]:
+    """The verbs of finding and rating (rules/attribution.json)."""
+    return re.compile(load_rules().attribution.verbs, re.I)
+
+
+def _clean_name(text: str) -> str:
+    name = re.sub(r"['’]s$", "", text.strip())
+    return re.sub(r"\s+", " ", name)
+
+
+def sentence_agents(text: str, offset: int = 0) -> list[Agent]:
+    """The agent mentions of one sentence (doc offsets shifted by `offset`), roles merged into names."""
+    found: list[tuple[int, int, int, AgentRule]] = []
+    for rule, regex in _compiled():
+        for m in regex.finditer(text):
+            if m.end() > m.start():
+                found.append((m.start(), m.end(), _PRIORITY.get(rule.id, 5), rule))
+    found.sort(key=lambda f: (f[0], f[2], -(f[1] - f[0])))
+    kept: list[tuple[int, int, AgentRule]] = []
+    for s, e, _, rule in found:
+        if any(s < ke and ks < e for ks, ke, _ in kept):
+            continue
+        kept.append((s, e, rule))
+    kept.sort(key=lambda k: k[0])
+    agents: list[Agent] = []
+    for s, e, rule in kept:
+        mention = text[s:e]
+        possessive = bool(re.search(r"['’]s$", mention)) or mention.lower() in {"his", "her"}
+        name = None
+        if (
+            rule.kind == "physician"
+            and rule.role is None
+            and rule.id.startswith("physician-")
+            and (rule.id != "physician-specialist")
+        ):
+            name = _clean_name(mention)
+        agents.append(Agent(rule.kind, s + offset, e + offset, rule.id, name, rule.role, possessive))
+    return _merge_appositions(agents, text, offset)
+
+
+def _merge_appositions(agents: list[Agent], text: str, offset: int) -> list[Agent]:
+    """'the psychiatric AME, Dr. Maloff' and 'Dr. Pinson, the IME physician': one agent, name and role."""
+    out: list[Agent] = []
+    for a in agents:
+        prev = out[-1] if out else None
+        if prev is not None and prev.kind == a.kind == "physician":
+            gap = text[prev.end - offset : a.start - offset]
+            if prev.role and not prev.name and a.name and len(gap) <= 14 and _APPOSITION_GAP.match(gap):
+                out[-1] = replace(a, start=prev.start, role=prev.role)
+                continue
+            if prev.name and a.role and not a.name and len(gap) <= 30 and _ROLE_AFTER_NAME.match(gap):
+                out[-1] = replace(prev, role=prev.role or a.role, end=a.end)
+                continue
+        out.append(a)
+    return out
+
+
+if not Doc.has_extension("agents"):
+    Doc.set_extension("agents", default=None)
+
+
+@Language.component("medlegal_attribution", assigns=["doc._.agents"])
+def medlegal_attribution(doc: Doc) -> Doc:
+    """Find agent mentions sentence by sentence and keep them, in text order, on the Doc."""
+    agents: list[Agent] = []
+    for sent in doc.sents:
+        agents.extend(sentence_agents(sent.text, sent.start_char))
+    doc._.agents = agents
+    return doc
+
+
+def agents_in(rt: ReportText, sentence: Sentence) -> list[Agent]:
+    """The agent mentions inside `sentence`, with bare surnames of physicians named earlier added."""
+    base = [a for a in rt.doc._.agents or [] if sentence.start <= a.start < sentence.end]
+    known = rt.known_surnames()
+    if not known:
+        return base
+    extra: list[Agent] = []
+    for m in re.finditer(r"(?<![\w.])([A-Z][A-Za-z'’\-]+)(?:['’]s)?\b", sentence.text):
+        word = re.sub(r"['’]s$", "", m.group(0))
+        if word not in known:
+            continue
+        s, e = sentence.start + m.start(), sentence.start + m.end()
+        if any(a.start <= s < a.end for a in base):
+            continue
+        extra.append(
+            Agent("physician", s, e, "known-surname", known[word], None, m.group(0).endswith(("'s", "’s")))
+        )
+    return sorted(base + extra, key=lambda a: a.start)
+
+
+def _as_author(rt: ReportText, a: Agent) -> Author:
+    if a.kind == "self":
+        return Author("self", at=a.start)
+    if a.kind == "nonphysician":
+        return Author("nonphysician", at=a.start)
+    if a.name and rt.evaluator_surname and surname(a.name).lower() == rt.evaluator_surname.lower():
+        return Author("self", at=a.start)
+    return Author("physician", a.name, a.role or rt.known_role(a.name), at=a.start)
+
+
+def _last_physician(rt: ReportText, sentence: Sentence, before: int, back: int = 4) -> Author | None:
+    """The last physician named before `before`, in this sentence or the few before it."""
+    cur: Sentence | None = sentence
+    for _ in range(back + 1):
+        if cur is None:
+            return None
+        for a in reversed(agents_in(rt, cur)):
+            if a.start < before and a.kind == "physician":
+                return _as_author(rt, a)
+        if cur.index == 0:
+            return None
+        cur = rt.sentences[cur.index - 1]
+    return None
+
+
+def _resolve(rt: ReportText, sentence: Sentence, a: Agent) -> Author:
+    if a.kind == "anaphor":
+        return _last_physician(rt, sentence, a.start) or NOBODY
+    if a.kind == "self" and rt.is_other_document:
+        quoted = _quoted_by(rt, sentence, a.start)
+        return quoted or Author("nonphysician", at=a.start)
+    if a.kind == "self":
+        return _quoted_by(rt, sentence, a.start) or _as_author(rt, a)
+    return _as_author(rt, a)
+
+
+def _quoted_by(rt: ReportText, sentence: Sentence, at: int) -> Author | None:
+    """The physician a quotation holding `at` is attributed to ('Dr. Hall added: “... I believe ...”')."""
+    local = at - sentence.start
+    for q in _QUOTES.finditer(sentence.text):
+        if q.start() <= local < q.end():
+            return _last_physician(rt, sentence, sentence.start + q.start(), back=2)
+    # A quotation that began in an earlier sentence of the paragraph.
+    if sentence.text.count("”") > sentence.text.count("“") and not sentence.block_start:
+        return _last_physician(rt, sentence, sentence.start, back=3)
+    return None
+
+
+def author_at(rt: ReportText, sentence: Sentence, offset: int, *, inherit: bool = True) -> Author:
+    """Whose a value at `offset` (an offset into sentence.text) is."""
+    at = sentence.start + offset
+    mentions = agents_in(rt, sentence)
+    verb_re = verbs()
+    for a in reversed([m for m in mentions if m.end <= at]):
+        if a.possessive:
+            between = rt.assembled.text[a.end : at]
+            if verb_re.search(between):
+                continue
+        if a.kind == "self" and a.rule_id == "self-first-person" and _is_possessive_self(rt, a, at):
+            continue
+        return _resolve(rt, sentence, a)
+    for a in (m for m in mentions if m.start >= at):
+        before = rt.assembled.text[sentence.start : a.start]
+        if _BY_AFTER.search(before):
+            return _resolve(rt, sentence, a)
+    if inherit:
+        cur = sentence
+        for _ in range(3):
+            if cur.index == 0 or cur.block_start:
+                break
+            cur = rt.sentences[cur.index - 1]
+            prev = agents_in(rt, cur)
+            if prev:
+                return _resolve(rt, cur, prev[-1])
+    return NOBODY
+
+
+def _is_possessive_self(rt: ReportText, a: Agent, at: int) -> bool:
+    """'my prior report' does not make a quoted value mine when another physician governs it; a plain
+    'my' far from the value (more than a clause away) does not govern it either."""
+    between = rt.assembled.text[a.end : at]
+    return bool(re.search(r"[;]", between))
+
+
+def report_date_near(rt: ReportText, sentence: Sentence, author: Author) -> str | None:
+    """The date of the cited physician's report, when the sentence ties one to the report."""
+    from pipeline.extraction.dates import find_dates
+
+    text = sentence.text
+    pattern = re.compile(load_rules().attribution.report_date, re.I)
+    for d in find_dates(text):
+        if not d.iso:
+            continue
+        before = text[max(0, d.start - 30) : d.start]
+        after = text[d.end : d.end + 40]
+        if pattern.search(before) or pattern.search(after):
+            return d.iso
+    return None

@@ -1,0 +1,466 @@
+"""Statements: WPI ratings, MMI conclusions and apportionment shares found by general rules over the
+parts of a sentence, whoever wrote it (a report's record review, a decision quoting three doctors).
+
+The rules work on span types, not on sentences: a percentage (digits or number words, "%" or "percent",
+or a number right before "WPI"), classified by the nearest unit around it (WPI and "whole person" vs PD,
+upper/lower extremity, GAF, a share of the disability); a body part and side in the same clause (before
+it, after "for/to", "each hip" = left and right); an MMI cue with clause-scoped negation, deferral and
+hypothetical cues; a date tied to the cue. Every statement carries its author (attribution.py).
+The rule texts live in rules/statements.json.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from pipeline.extraction.attribution import Author, author_at, report_date_near
+from pipeline.extraction.bodyparts import side_near, takes_side
+from pipeline.extraction.dates import find_dates
+from pipeline.extraction.rules import load_rules
+from pipeline.extraction.textview import ReportText, Sentence
+
+_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "one hundred": 100,
+}
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_NUMBER_WORD = (
+    rf"(?:one\s+hundred|{_TENS}(?:[\s-]{_UNITS})?|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    rf"seventeen|eighteen|nineteen|ten|{_UNITS}|zero)"
+)
+_NUM = rf"(\d{{1,3}}(?:\.\d{{1,2}})?|{_NUMBER_WORD})"
+_PCT_RE = re.compile(
+    rf"(?<![\w.\-/$]){_NUM}(?:\s*\(\d{{1,3}}(?:\.\d+)?%?\)\s*)?"
+    r"(?:\s*(?:%|percent\b|per\s?cent\b|pct\b)|(?=\s*(?:WPI\b|W\.P\.I\.|whole[\s-]person\b)))",
+    re.I,
+)
+
+
+def number_value(text: str) -> float | None:
+    """The number of '8', '8.5', 'eight', 'twenty-two', 'twenty two'."""
+    t = re.sub(r"\s+", " ", text.strip().lower()).replace("-", " ")
+    try:
+        v = float(t)
+    except ValueError:
+        if t in _WORDS:
+            v = float(_WORDS[t])
+        else:
+            parts = t.split(" ")
+            if len(parts) == 2 and parts[0] in _WORDS and parts[1] in _WORDS:
+                v = float(_WORDS[parts[0]] + _WORDS[parts[1]])
+            else:
+                return None
+    return v
+
+
+def _n(v: float) -> int | float:
+    return int(v) if float(v).is_integer() else v
+
+
+@dataclass
+class Pct:
+    """One percentage in a sentence: value, char span (of the number and its sign), and its unit."""
+
+    value: float
+    start: int
+    end: int
+    unit: str | None = None
+    in_range: bool = False
+
+
+@dataclass
+class Statement:
+    """A value found in a sentence, with its author and where it is."""
+
+    kind: str  # "wpi" | "mmi" | "apportionment"
+    sentence: Sentence
+    start: int
+    author: Author
+    body_part: str | None = None
+    laterality: str | None = None
+    wpi: float | None = None
+    status: str | None = None
+    date: str | None = None
+    month_only: bool = False
+    industrial: float | None = None
+    nonindustrial: float | None = None
+    report_date: str | None = None
+    hypothetical: bool = False
+    #: Why the statement is uncertain (a review flag's reason), if it is.
+    doubts: list[str] = field(default_factory=list)
+
+
+@cache
+def _rx(name: str) -> re.Pattern[str]:
+    """A compiled statement rule of rules/statements.json."""
+    return re.compile(load_rules().statements[name], re.I)
+
+
+# --- percentages and their units ---------------------------------------------------------------------
+
+
+def percentages(text: str) -> list[Pct]:
+    """Every percentage in `text`, with its unit and whether it is part of a range."""
+    out: list[Pct] = []
+    for m in _PCT_RE.finditer(text):
+        v = number_value(m.group(1))
+        if v is None:
+            continue
+        out.append(Pct(v, m.start(), m.end()))
+    for r in _rx("range").finditer(text):
+        for p in out:
+            if r.start() <= p.start < r.end():
+                p.in_range = True
+    for i, p in enumerate(out):
+        p.unit = _unit(text, p, out[i - 1] if i else None, out[i + 1] if i + 1 < len(out) else None)
+    return out
+
+
+def _unit(text: str, p: Pct, prev: Pct | None, nxt: Pct | None) -> str | None:
+    after = text[p.end : (nxt.start if nxt else len(text))][:90]
+    for unit in ("wpi", "extremity", "share", "pd", "other", "apportionment", "impairment"):
+        if _rx(f"{unit}_after").match(after):
+            return unit
+    if _rx("not_a_rating_before").search(text[max(0, p.start - 25) : p.start]):
+        return "other"
+    lo = max(0, p.start - 90, prev.start if prev else 0)
+    window = text[lo : p.start]
+    best: tuple[int, str] | None = None
+    for unit in ("wpi", "pd", "extremity", "other", "apportionment"):
+        for m in _rx(f"{unit}_word").finditer(window):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), unit)
+    return best[1] if best else None
+
+
+# --- clauses and body parts --------------------------------------------------------------------------
+
+
+def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The clause of `text` holding `pos`: cut at ; : and at 'but', 'while', 'although', 'however'."""
+    start, end = 0, len(text)
+    for m in _rx("clause_break").finditer(text):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return start, end
+
+
+@dataclass
+class _Part:
+    canonical: str
+    start: int
+    end: int
+    sides: list[str | None]
+
+
+def _parts(rt: ReportText, s: Sentence) -> list[_Part]:
+    """Body parts named in the sentence, with the side(s) written next to each; an extremity named as
+    the unit of a rating ('11% impairment of the right upper extremity') is not a part rated."""
+    out: list[_Part] = []
+    text = s.text
+    for sp in rt.spans_in(s, "BODY_PART"):
+        a, b = sp.start_char - s.start, sp.end_char - s.start
+        if sp.id_ in {"upper extremity", "lower extremity"} and (
+            _rx("part_is_unit_before").search(text[max(0, a - 40) : a])
+            or _rx("part_is_unit_after").match(text[b : b + 20])
+        ):
+            continue
+        before = text[max(0, a - 14) : a].lower()
+        sides: list[str | None]
+        if re.search(r"\b(?:each|either|per)\s+$", before):
+            sides = ["left", "right"]
+        elif takes_side(sp.id_):
+            sides = [side_near(text, a, b)]
+        else:
+            sides = [None]
+        out.append(_Part(sp.id_, a, b, sides))
+    return out
+
+
+def _link_part(text: str, p: Pct, parts: list[_Part], prev: Pct | None, nxt: Pct | None) -> _Part | None:
+    """The body part a WPI value rates: 'for the left knee' after it, else the nearest before it in its
+    stretch of the sentence, else the first after it in the clause."""
+    c0, c1 = _clause_bounds(text, p.start)
+    lo = max(c0, prev.end if prev else 0)
+    hi = min(c1, nxt.start if nxt else len(text))
+    unit_end = p.end + (m.end() if (m := _rx("wpi_after").match(text[p.end :])) else 0)
+    tail = text[unit_end:hi]
+    m = _rx("part_link_after").match(tail)
+    if m:
+        pos = unit_end + m.end()
+        after = [x for x in parts if pos <= x.start <= pos + 40 and x.start < hi]
+        if after:
+            return after[0]
+    before = [x for x in parts if lo <= x.start and x.end <= p.start]
+    if before:
+        return before[-1]
+    after = [x for x in parts if p.end <= x.start < min(hi, p.end + 100)]
+    return after[0] if after else None
+
+
+def _two_parts_one_value(text: str, part: _Part, parts: list[_Part], hi: int) -> bool:
+    """'2% WPI for the right hip and knee': one value for two body parts: nobody can split it."""
+    nxt = [x for x in parts if x.start > part.end and x.start < hi]
+    if not nxt:
+        return False
+    between = text[part.end : nxt[0].start]
+    return bool(re.fullmatch(r"\s*(?:and|&|/|,)\s*(?:the\s+)?(?:(?:left|right)\s+)?", between, re.I))
+
+
+# --- the statements ----------------------------------------------------------------------------------
+
+
+def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
+    """WPI ratings in one sentence, each with its body part, side(s) and author."""
+    text = s.text
+    pcts = percentages(text)
+    if not any(p.unit == "wpi" for p in pcts):
+        return []
+    parts = _parts(rt, s)
+    out: list[Statement] = []
+    for i, p in enumerate(pcts):
+        if p.unit == "impairment" and not _rx("component_before").search(
+            text[max(0, p.start - 30) : p.start]
+        ):
+            p.unit = "wpi"  # "19 percent impairment ... lumbar spine" beside whole person ratings
+        if p.unit != "wpi" or p.in_range:
+            continue
+        if _rx("wpi_generic_context").search(text[max(0, p.start - 40) : p.start]):
+            continue
+        prev = pcts[i - 1] if i else None
+        nxt = pcts[i + 1] if i + 1 < len(pcts) else None
+        c0, c1 = _clause_bounds(text, p.start)
+        around = text[max(c0, p.start - 60) : min(c1, p.end + 60)]
+        hypothetical = bool(_rx("hypothetical").search(around))
+        if _rx("combined_value").search(text[max(c0, p.start - 45) : p.start]):
+            continue  # a total, not a body part's rating
+        part = _link_part(text, p, parts, prev, nxt)
+        if part is None and prev is not None and prev.unit == "extremity":
+            # "11% of the right upper extremity, which equals 7% WPI": the part the extremity rating rated.
+            part = _link_part(text, prev, parts, pcts[i - 2] if i >= 2 else None, p)
+        author = author_at(rt, s, p.start)
+        if part is None:
+            out.append(
+                Statement(
+                    "wpi",
+                    s,
+                    p.start,
+                    author,
+                    wpi=p.value,
+                    hypothetical=hypothetical,
+                    doubts=["no body part is named next to the rating"],
+                )
+            )
+            continue
+        doubts = []
+        if _two_parts_one_value(text, part, parts, min(c1, nxt.start if nxt else len(text))):
+            doubts.append("one value is given for two body parts")
+        for side in part.sides:
+            out.append(
+                Statement(
+                    "wpi",
+                    s,
+                    p.start,
+                    author,
+                    body_part=part.canonical,
+                    laterality=side,
+                    wpi=p.value,
+                    hypothetical=hypothetical,
+                    doubts=list(doubts),
+                )
+            )
+    return out
+
+
+def mmi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
+    """MMI / P&S statements in one sentence: reached (with its date) or not reached, and by whom."""
+    text = s.text
+    cue = load_rules().cue("mmi")
+    out: list[Statement] = []
+    for m in cue.finditer(text):
+        if _is_heading(s, text):
+            break
+        c0, c1 = _clause_bounds(text, m.start())
+        before = text[c0 : m.start()]
+        after = text[m.end() : c1]
+        if _rx("mmi_not_a_statement_before").search(before) or _rx("mmi_not_a_statement_after").match(after):
+            continue
+        adjectival = bool(_rx("mmi_adjectival_after").match(after))
+        status: str | None = None
+        if (
+            _rx("mmi_negated_before").search(before[-70:])
+            or _rx("mmi_negated_after").match(after)
+            or _rx("mmi_deferred").search(text[c0:c1])
+            or _rx("mmi_future").search(before[-60:])
+        ):
+            status = "not_reached"
+        elif adjectival or _rx("mmi_positive").search(before[-90:]) or _rx("mmi_positive_after").match(after):
+            status = "reached"
+        elif re.search(r"(?:^|[:(]\s*)(?:\(?[a-h0-9]\)\s*)?$", before) and re.search(
+            r"\bstatus\b", text[: m.start()], re.I
+        ):
+            status = "reached"  # a label list: "Status: (a) permanent and stationary; (b) no TTD"
+        if status is None:
+            continue
+        author = author_at(rt, s, m.start())
+        if adjectival and not (author.kind == "physician" and author.name):
+            continue  # "a PTP's P&S report" in a general discussion
+        stmt = Statement("mmi", s, m.start(), author, status=status)
+        if status == "reached" and not adjectival:
+            stmt.date, stmt.month_only = _mmi_date(text, m.start(), m.end(), c0, c1)
+        stmt.report_date = report_date_near(rt, s, author)
+        if stmt.report_date is None and status == "not_reached":
+            lead = re.match(r"^\s*On\s+", text)
+            ds = find_dates(text[:60]) if lead else []
+            if ds and ds[0].iso:
+                stmt.report_date = ds[0].iso
+        out.append(stmt)
+    return out
+
+
+def _is_heading(s: Sentence, text: str) -> bool:
+    words = text.split()
+    if len(words) > 7 or re.search(r"\d", text):
+        return False
+    return text.isupper() or text.rstrip().endswith(":") or (s.block_start and len(words) <= 5)
+
+
+def _mmi_date(text: str, a: int, b: int, c0: int, c1: int) -> tuple[str | None, bool]:
+    """The date the worker became P&S: tied to the cue after it ('as of', 'on', 'effective'), or an 'On
+    DATE,' that opens the clause."""
+    for d in find_dates(text[b:c1]):
+        lead = text[b : b + d.start]
+        if len(lead) > 70 or _rx("mmi_date_is_other").search(lead[-30:]):
+            break
+        return d.iso, d.month_only
+    head = text[c0:a]
+    m = re.match(r"^\s*(?:On|As of|Effective)\s+", head)
+    if m:
+        ds = find_dates(head)
+        if ds and ds[0].start <= m.end() + 1:
+            return ds[0].iso, ds[0].month_only
+    return None, False
+
+
+def apportionment_statements(rt: ReportText, s: Sentence) -> list[Statement]:
+    """Apportionment shares: 'apportioned 25% to pre-existing degeneration', '80% industrial / 20%
+    nonindustrial', '30% caused by degeneration', per body part when the clause names one."""
+    text = s.text
+    if not _rx("apportionment_clause").search(text):
+        return []
+    pcts = percentages(text)
+    parts = _parts(rt, s)
+    groups: dict[tuple[int, int], list[tuple[Pct, str]]] = {}
+    for i, p in enumerate(pcts):
+        if p.unit in {"wpi", "pd", "extremity", "other"} or p.in_range or p.value > 100:
+            continue
+        c0, c1 = _clause_bounds(text, p.start)
+        nxt = pcts[i + 1].start if i + 1 < len(pcts) else c1
+        prv = pcts[i - 1].end if i else c0
+        after = text[p.end : min(nxt, c1)]
+        before = text[max(c0, prv) : p.start]
+        kind = _share_kind(after) or _share_kind(before[-40:], before=True)
+        if kind is None:
+            continue
+        if not _rx("apportionment_clause").search(text[c0:c1]) and p.unit != "share":
+            continue
+        groups.setdefault((c0, c1), []).append((p, kind))
+    out: list[Statement] = []
+    for (c0, c1), shares in groups.items():
+        ind = next((p.value for p, k in shares if k == "industrial"), None)
+        non = next((p.value for p, k in shares if k == "nonindustrial"), None)
+        if ind is None and non is None:
+            continue
+        if ind is None and non is not None:
+            ind = 100 - non
+        if non is None and ind is not None:
+            non = 100 - ind
+        assert ind is not None and non is not None
+        first = shares[0][0]
+        clause_parts = [x for x in parts if c0 <= x.start < c1]
+        part = clause_parts[0] if clause_parts else None
+        author = author_at(rt, s, first.start)
+        st = Statement(
+            "apportionment",
+            s,
+            first.start,
+            author,
+            body_part=part.canonical if part else None,
+            laterality=(part.sides[0] if part and len(part.sides) == 1 else None),
+            industrial=ind,
+            nonindustrial=non,
+        )
+        if abs(ind + non - 100) > 0.01 or not (0 <= ind <= 100 and 0 <= non <= 100):
+            st.doubts.append(f"the shares {ind:g}% and {non:g}% do not add up to 100")
+        out.append(st)
+    return out
+
+
+def _share_kind(text: str, *, before: bool = False) -> str | None:
+    rules = load_rules()
+    if before:
+        t = text
+        m_non = list(rules.cue("nonindustrial").finditer(t))
+        m_ind = list(rules.cue("industrial").finditer(t))
+        if m_non and (not m_ind or m_non[-1].end() >= m_ind[-1].end()):
+            return "nonindustrial" if _rx("share_label_before").search(t) else None
+        if m_ind:
+            return "industrial" if _rx("share_label_before").search(t) else None
+        return None
+    t = text[:110]
+    non = rules.cue("nonindustrial").search(t)
+    ind = rules.cue("industrial").search(t)
+    if non and (ind is None or non.start() <= ind.start()):
+        return "nonindustrial"
+    if ind:
+        return "industrial"
+    return None
+
+
+def all_statements(rt: ReportText, sentences: list[Sentence] | None = None) -> list[Statement]:
+    """Every WPI, MMI and apportionment statement of the given sentences (default: all)."""
+    out: list[Statement] = []
+    for s in rt.sentences if sentences is None else sentences:
+        out += wpi_statements(rt, s)
+        out += mmi_statements(rt, s)
+        out += apportionment_statements(rt, s)
+    return out
+
+
+def value(v: float) -> int | float:
+    """A percentage as the record writes it (8, not 8.0)."""
+    return _n(v)
