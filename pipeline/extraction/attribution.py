@@ -35,6 +35,9 @@ _APPOSITION_GAP = re.compile(r"^\s*(?:\((?:[A-Z]{2,5})\))?\s*(?:,|\(|\s|by|-|–
 _ROLE_AFTER_NAME = re.compile(r"^\s*(?:,|\()\s*(?:the\s+|an?\s+|his\s+|her\s+)?(?:[\w\-]+\s+){0,3}$")
 _QUOTES = re.compile(r"[“\"]([^”\"]{3,})[”\"]?")
 _BY_AFTER = re.compile(r"\b(?:by|according\s+to|per)\s+(?:the\s+|his\s+|her\s+|applicant['’]s\s+)?$", re.I)
+_GAP_CREDENTIAL = re.compile(
+    r",?\s*(?:M\.\s?D\.|D\.\s?O\.|D\.\s?C\.|Ph\.\s?D\.|Psy\.\s?D\.|MD|DO|DC|PhD|PsyD)(?![A-Za-z])"
+)
 _NAME_TITLES = re.compile(r"^(?:Drs?\.?|Doctor)\s+", re.I)
 _CREDENTIAL = re.compile(
     r",?\s+(?:M\.\s?D\.|D\.\s?O\.|D\.\s?C\.|Ph\.\s?D\.|Psy\.\s?D\.|MD|DO|DC|PhD|PsyD)\b.*$"
@@ -137,7 +140,7 @@ def _merge_appositions(agents: list[Agent], text: str, offset: int) -> list[Agen
     for a in agents:
         prev = out[-1] if out else None
         if prev is not None and prev.kind == a.kind == "physician":
-            gap = text[prev.end - offset : a.start - offset]
+            gap = _GAP_CREDENTIAL.sub("", text[prev.end - offset : a.start - offset])
             if prev.role and not prev.name and a.name and len(gap) <= 14 and _APPOSITION_GAP.match(gap):
                 out[-1] = replace(a, start=prev.start, role=prev.role)
                 continue
@@ -248,14 +251,17 @@ def author_at(rt: ReportText, sentence: Sentence, offset: int, *, inherit: bool 
         if _BY_AFTER.search(before):
             return _resolve(rt, sentence, a)
     if inherit:
+        # The sentences before it in the paragraph, or back to the head of its record-review entry.
+        head = rt.entry_head(sentence)
         cur = sentence
-        for _ in range(3):
-            if cur.index == 0 or cur.block_start:
+        for _ in range(10 if head is not None else 3):
+            if cur is head or cur.index == 0 or (cur.block_start and head is None):
                 break
             cur = rt.sentences[cur.index - 1]
             prev = agents_in(rt, cur)
             if prev:
-                return _resolve(rt, cur, prev[-1])
+                named = [a for a in prev if a.name] if cur is head else []
+                return _resolve(rt, cur, named[0] if named else prev[-1])
     return NOBODY
 
 

@@ -41,12 +41,10 @@ def is_cited(rt: ReportText, st: Statement) -> bool:
 
 def _entry_date(rt: ReportText, s: Sentence) -> str | None:
     """The date opening the record-review entry `s` belongs to ('06/22/2014 - PR-4 by Dr. Kim ...')."""
-    if not s.record_entry:
+    head = rt.entry_head(s)
+    if head is None:
         return None
-    cur = s
-    while not cur.block_start and cur.index > 0:
-        cur = rt.sentences[cur.index - 1]
-    ds = find_dates(cur.text[:40])
+    ds = find_dates(head.text[:40])
     return ds[0].iso if ds and ds[0].start <= 3 else None
 
 
@@ -57,7 +55,7 @@ def cited_findings(rt: ReportText, statements: list[Statement]) -> tuple[list[Ci
     for st in statements:
         if not is_cited(rt, st):
             continue
-        if st.kind == "wpi" and (st.hypothetical or st.body_part is None or st.doubts):
+        if st.kind == "wpi" and (st.hypothetical or st.body_part is None or _blocking(st)):
             continue
         report_date = st.report_date or _entry_date(rt, st.sentence)
         name = st.author.name
@@ -69,12 +67,20 @@ def cited_findings(rt: ReportText, statements: list[Statement]) -> tuple[list[Ci
         g.statements.append(st)
         if g.role is None and role in _ROLES:
             g.role = role
+    # A physician's statements that name no report date join that physician's one dated report.
+    for (gkey, rdate), g in list(groups.items()):
+        if rdate is not None:
+            continue
+        dated = [k for k in groups if k[0] == gkey and k[1] is not None]
+        if len(dated) == 1:
+            groups[dated[0]].statements.extend(g.statements)
+            del groups[(gkey, rdate)]
     out: list[CitedFinding] = []
     for g in groups.values():
         finding = _finding(rt, g)
         if finding is None:
             continue
-        if g.name is None and g.role is None:
+        if g.name is None and g.role is None and rt.is_other_document:
             flags.append(
                 Flag(
                     code="CITED_UNATTRIBUTED",
@@ -103,6 +109,9 @@ def _finding(rt: ReportText, g: _Group) -> CitedFinding | None:
     for s in g.statements:
         if s.kind != "wpi" or s.body_part is None or s.wpi is None or not 0 <= s.wpi <= 100:
             continue
+        known = impairments.get((s.body_part, s.laterality))
+        if known is not None and known.wpi >= s.wpi:
+            continue  # a component or an add-on of the part's rating: the physician's rating is the larger
         impairments[(s.body_part, s.laterality)] = Impairment(
             body_part=s.body_part,
             laterality=s.laterality,
@@ -113,7 +122,13 @@ def _finding(rt: ReportText, g: _Group) -> CitedFinding | None:
         )
     shares: dict[tuple[str | None, str | None], Apportionment] = {}
     for s in g.statements:
-        if s.kind != "apportionment" or s.doubts or s.industrial is None or s.nonindustrial is None:
+        if (
+            s.kind != "apportionment"
+            or s.doubts
+            or s.hypothetical
+            or s.industrial is None
+            or s.nonindustrial is None
+        ):
             continue
         shares[(s.body_part, s.laterality)] = Apportionment(
             body_part=s.body_part,
@@ -137,3 +152,8 @@ def _display(name: str | None) -> str | None:
     if not name:
         return None
     return re.sub(r"\s+", " ", name).strip().rstrip(",")
+
+
+def _blocking(st: Statement) -> bool:
+    """A doubt that keeps a rating out: one value for two body parts."""
+    return any("two body parts" in d for d in st.doubts)

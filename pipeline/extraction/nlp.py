@@ -80,6 +80,15 @@ _ABBREVIATIONS = {
     "ste",
     "re",
     "ref",
+    "app",
+    "supp",
+    "rptr",
+    "wrk",
+    "comp",
+    "cas",
+    "ct",
+    "rm",
+    "fn",
 }
 _SENT_END = re.compile(r"^[.!?]+$")
 _LIST_NUMBER = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-Ha-h])[.)]$")
@@ -117,7 +126,7 @@ def medlegal_sentences(doc: Doc) -> Doc:
             before = tokens[i - 2].text.lower().rstrip(".")
             is_abbrev = before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha())
             first = token.text[:1]
-            starts_upper = first.isupper() or first.isdigit() or first in "(\"'"
+            starts_upper = first.isupper() or first.isdigit() or first in "(\"'»•·–"
             start = not is_abbrev and starts_upper and prev.whitespace_ != ""
         elif prev_text.endswith(".") and len(prev_text) > 1 and prev.whitespace_:
             # Tokens like "M.D." or "Inc." keep their period; a capitalised next word after a lower-case
@@ -126,7 +135,7 @@ def medlegal_sentences(doc: Doc) -> Doc:
             start = (
                 stem not in _ABBREVIATIONS
                 and "." not in stem
-                and token.text[:1].isupper()
+                and (token.text[:1].isupper() or token.text[:1].isdigit() or token.text[:1] in "»•·–")
                 and not (len(stem) == 1 and stem.isalpha())
             )
         if start:

@@ -211,9 +211,13 @@ def _parts(rt: ReportText, s: Sentence) -> list[_Part]:
     return out
 
 
-def _link_part(text: str, p: Pct, parts: list[_Part], prev: Pct | None, nxt: Pct | None) -> _Part | None:
+def _link_part(
+    text: str, p: Pct, parts: list[_Part], prev: Pct | None, nxt: Pct | None, used: set[int] | None = None
+) -> _Part | None:
     """The body part a WPI value rates: 'for the left knee' after it, else the nearest before it in its
-    stretch of the sentence, else the first after it in the clause."""
+    stretch of the sentence (not one an earlier value took with 'for'), else the first after it in the
+    clause."""
+    used = used if used is not None else set()
     c0, c1 = _clause_bounds(text, p.start)
     lo = max(c0, prev.end if prev else 0)
     hi = min(c1, nxt.start if nxt else len(text))
@@ -224,12 +228,60 @@ def _link_part(text: str, p: Pct, parts: list[_Part], prev: Pct | None, nxt: Pct
         pos = unit_end + m.end()
         after = [x for x in parts if pos <= x.start <= pos + 40 and x.start < hi]
         if after:
+            used.add(after[0].start)
             return after[0]
-    before = [x for x in parts if lo <= x.start and x.end <= p.start]
+    before = [x for x in parts if lo <= x.start and x.end <= p.start and x.start not in used]
     if before:
         return before[-1]
     after = [x for x in parts if p.end <= x.start < min(hi, p.end + 100)]
     return after[0] if after else None
+
+
+_UPPER = {"shoulder", "elbow", "wrist", "hand", "thumb", "finger", "upper extremity"}
+_LOWER = {"hip", "knee", "ankle", "foot", "toe", "lower extremity"}
+
+
+def _limb_part(rt: ReportText, s: Sentence, extremity_text: str) -> _Part | None:
+    """The part of the limb an extremity rating is of ('an injury to his shoulder' two sentences before
+    'a 12% impairment of the left upper extremity'), with the side the extremity phrase gives."""
+    limb = _UPPER if re.search(r"upper|\bUE|arm|hand|finger|thumb|digit", extremity_text, re.I) else _LOWER
+    side_m = re.search(r"\b(left|right|bilateral)\b", extremity_text, re.I)
+    cur: Sentence | None = s
+    for _ in range(4):
+        if cur is None or cur.index == 0:
+            return None
+        cur = rt.sentences[cur.index - 1]
+        found = [
+            x
+            for x in _parts(rt, cur)
+            if x.canonical in limb and x.canonical not in {"upper extremity", "lower extremity"}
+        ]
+        if found:
+            x = found[-1]
+            side = side_m.group(1).lower() if side_m else (x.sides[0] if len(x.sides) == 1 else None)
+            return _Part(x.canonical, -1, -1, [side] if takes_side(x.canonical) else [None])
+    return None
+
+
+def _single_part(rt: ReportText, s: Sentence, back: int = 6) -> _Part | None:
+    """The one body part this sentence names, else the one the few sentences before it name ('an injury
+    to his back'); None when they name none or several. Its side is the one side written, if only one."""
+    cur: Sentence | None = s
+    found: dict[str, list[_Part]] = {}
+    for step in range(back + 1):
+        if cur is None:
+            break
+        for x in _parts(rt, cur):
+            if x.canonical != "pain":
+                found.setdefault(x.canonical, []).append(x)
+        if step == 0 and len(found) == 1:
+            break
+        cur = rt.sentences[cur.index - 1] if cur.index > 0 else None
+    if len(found) != 1:
+        return None
+    canonical, mentions = next(iter(found.items()))
+    sides = {side for x in mentions for side in x.sides if side}
+    return _Part(canonical, -1, -1, [sides.pop()] if len(sides) == 1 else [None])
 
 
 def _two_parts_one_value(text: str, part: _Part, parts: list[_Part], hi: int) -> bool:
@@ -251,6 +303,7 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
     if not any(p.unit == "wpi" for p in pcts):
         return []
     parts = _parts(rt, s)
+    used: set[int] = set()
     out: list[Statement] = []
     for i, p in enumerate(pcts):
         if p.unit == "impairment" and not _rx("component_before").search(
@@ -264,14 +317,38 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         prev = pcts[i - 1] if i else None
         nxt = pcts[i + 1] if i + 1 < len(pcts) else None
         c0, c1 = _clause_bounds(text, p.start)
-        around = text[max(c0, p.start - 60) : min(c1, p.end + 60)]
+        around = text[c0 : min(c1, p.end + 25)]
         hypothetical = bool(_rx("hypothetical").search(around))
         if _rx("combined_value").search(text[max(c0, p.start - 45) : p.start]):
-            continue  # a total, not a body part's rating
-        part = _link_part(text, p, parts, prev, nxt)
+            # A total is a body part's rating only when the passage is about one body part.
+            single = _single_part(rt, s)
+            if single is None:
+                continue
+            author = author_at(rt, s, p.start)
+            for side in single.sides:
+                out.append(
+                    Statement(
+                        "wpi",
+                        s,
+                        p.start,
+                        author,
+                        body_part=single.canonical,
+                        laterality=side,
+                        wpi=p.value,
+                        hypothetical=hypothetical,
+                        doubts=["a total, read as the one part rated"],
+                    )
+                )
+            continue
+        part = _link_part(text, p, parts, prev, nxt, used)
         if part is None and prev is not None and prev.unit == "extremity":
-            # "11% of the right upper extremity, which equals 7% WPI": the part the extremity rating rated.
-            part = _link_part(text, prev, parts, pcts[i - 2] if i >= 2 else None, p)
+            # "11% of the right upper extremity, which equals 7% WPI": the part the extremity rating rated,
+            # in this sentence or, failing that, the injured part of that limb named just before.
+            part = _link_part(text, prev, parts, pcts[i - 2] if i >= 2 else None, p, used)
+            if part is None:
+                part = _limb_part(rt, s, text[prev.start : p.start])
+        if part is None:
+            part = _single_part(rt, s)
         author = author_at(rt, s, p.start)
         if part is None:
             out.append(
@@ -311,14 +388,25 @@ def mmi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
     text = s.text
     cue = load_rules().cue("mmi")
     out: list[Statement] = []
+    last_end: int | None = None
     for m in cue.finditer(text):
         if _is_heading(s, text):
             break
+        if last_end is not None and re.fullmatch(r"\s*[(“\"]?\s*", text[last_end : m.start()]):
+            last_end = m.end()
+            continue  # "maximum medical improvement (MMI)": one mention
+        last_end = m.end()
         c0, c1 = _clause_bounds(text, m.start())
         before = text[c0 : m.start()]
         after = text[m.end() : c1]
         if _rx("mmi_not_a_statement_before").search(before) or _rx("mmi_not_a_statement_after").match(after):
             continue
+        if text.rstrip().endswith("?") or _rx("mmi_conditional_clause").match(text[c0 : m.start()]):
+            continue  # a question or a condition ("When the PTP determines ... P&S, ...")
+        if _rx("mmi_generic_subject").search(before):
+            continue  # "a condition becomes permanent and stationary when ..."
+        if _rx("party_claim").search(before):
+            continue  # "the employer contended that the condition became P&S in August 2005"
         adjectival = bool(_rx("mmi_adjectival_after").match(after))
         status: str | None = None
         if (
@@ -349,6 +437,16 @@ def mmi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             if ds and ds[0].iso:
                 stmt.report_date = ds[0].iso
         out.append(stmt)
+    if not out:
+        # "Dr. Kimble opined that Edwards remained temporarily totally disabled": not yet P&S.
+        for m in _rx("mmi_ttd").finditer(text):
+            c0, _ = _clause_bounds(text, m.start())
+            if _rx("party_claim").search(text[c0 : m.start()]):
+                continue
+            author = author_at(rt, s, m.start(), inherit=False)
+            if author.kind == "physician":
+                out.append(Statement("mmi", s, m.start(), author, status="not_reached"))
+                break
     return out
 
 
@@ -373,61 +471,152 @@ def _mmi_date(text: str, a: int, b: int, c0: int, c1: int) -> tuple[str | None, 
         ds = find_dates(head)
         if ds and ds[0].start <= m.end() + 1:
             return ds[0].iso, ds[0].month_only
+    # "... until February 2, 1999, she was placed at MMI": a date just before the statement.
+    for d in reversed(find_dates(text[max(0, a - 80) : a])):
+        lo = max(0, a - 80)
+        between = text[lo + d.end : a]
+        if (
+            _rx("mmi_date_before").search(text[max(0, lo + d.start - 14) : lo + d.start])
+            and not _rx("mmi_date_is_other").search(text[max(0, lo + d.start - 25) : lo + d.start])
+            and len(between) <= 60
+            and not _rx("mmi_date_is_other").search(between)
+            and not find_dates(between)
+        ):
+            return d.iso, d.month_only
+        break
     return None, False
 
 
 def apportionment_statements(rt: ReportText, s: Sentence) -> list[Statement]:
     """Apportionment shares: 'apportioned 25% to pre-existing degeneration', '80% industrial / 20%
-    nonindustrial', '30% caused by degeneration', per body part when the clause names one."""
+    nonindustrial', '30% caused by degeneration', '50/50', 'one-third to ...', per body part when the
+    clause names one ('100% industrial for the left shoulder, 60% for the cervical spine')."""
     text = s.text
     if not _rx("apportionment_clause").search(text):
         return []
     pcts = percentages(text)
     parts = _parts(rt, s)
-    groups: dict[tuple[int, int], list[tuple[Pct, str]]] = {}
+    shares: list[tuple[Pct, str, int, int]] = []  # (value, kind, clause start, clause end)
     for i, p in enumerate(pcts):
         if p.unit in {"wpi", "pd", "extremity", "other"} or p.in_range or p.value > 100:
             continue
         c0, c1 = _clause_bounds(text, p.start)
+        if not _rx("apportionment_clause").search(text[c0:c1]) and p.unit != "share":
+            continue
         nxt = pcts[i + 1].start if i + 1 < len(pcts) else c1
         prv = pcts[i - 1].end if i else c0
         after = text[p.end : min(nxt, c1)]
         before = text[max(c0, prv) : p.start]
         kind = _share_kind(after) or _share_kind(before[-40:], before=True)
-        if kind is None:
-            continue
-        if not _rx("apportionment_clause").search(text[c0:c1]) and p.unit != "share":
-            continue
-        groups.setdefault((c0, c1), []).append((p, kind))
+        if (
+            kind is None
+            and re.search(r"\bapportion\w*", text[c0 : p.start], re.I)
+            and re.search(r"\bto\s+", after)
+        ):
+            kind = "nonindustrial"  # "apportioned 85% of the disability to that rare condition"
+        if kind is None and i and shares and shares[-1][2] == c0:
+            kind = shares[-1][1]  # "100% industrial for the shoulder, 60% for the cervical spine"
+        if kind is not None:
+            shares.append((p, kind, c0, c1))
+    shares += _pairs_and_fractions(text)
+    shares.sort(key=lambda x: x[0].start)
     out: list[Statement] = []
-    for (c0, c1), shares in groups.items():
-        ind = next((p.value for p, k in shares if k == "industrial"), None)
-        non = next((p.value for p, k in shares if k == "nonindustrial"), None)
-        if ind is None and non is None:
+    group: list[tuple[Pct, str, int, int]] = []
+    for share in [*shares, None]:
+        if (
+            share is not None
+            and group
+            and share[2] == group[0][2]
+            and share[1] not in {k for _, k, _, _ in group}
+        ):
+            group.append(share)
             continue
-        if ind is None and non is not None:
-            ind = 100 - non
-        if non is None and ind is not None:
-            non = 100 - ind
-        assert ind is not None and non is not None
-        first = shares[0][0]
-        clause_parts = [x for x in parts if c0 <= x.start < c1]
-        part = clause_parts[0] if clause_parts else None
-        author = author_at(rt, s, first.start)
-        st = Statement(
-            "apportionment",
-            s,
-            first.start,
-            author,
-            body_part=part.canonical if part else None,
-            laterality=(part.sides[0] if part and len(part.sides) == 1 else None),
-            industrial=ind,
-            nonindustrial=non,
-        )
-        if abs(ind + non - 100) > 0.01 or not (0 <= ind <= 100 and 0 <= non <= 100):
-            st.doubts.append(f"the shares {ind:g}% and {non:g}% do not add up to 100")
-        out.append(st)
+        if group:
+            st = _share_statement(rt, s, group, parts, shares)
+            if st is not None:
+                out.append(st)
+        group = [share] if share is not None else []
     return out
+
+
+def _pairs_and_fractions(text: str) -> list[tuple[Pct, str, int, int]]:
+    """'apportioned 50/50' (industrial first), 'one-third of the disability to ...' as shares."""
+    out: list[tuple[Pct, str, int, int]] = []
+    for m in _rx("share_pair").finditer(text):
+        a, b = float(m.group(1)), float(m.group(2))
+        c0, c1 = _clause_bounds(text, m.start())
+        if a + b == 100 and re.search(r"\bapportion\w*", text[c0:c1], re.I):
+            out.append((Pct(a, m.start(), m.end()), "industrial", c0, c1))
+            out.append((Pct(b, m.end(), m.end()), "nonindustrial", c0, c1))
+    fractions = {"12": 50.0, "13": 100 / 3, "23": 200 / 3, "14": 25.0, "34": 75.0}
+    words = {
+        "onehalf": 50.0,
+        "onethird": 100 / 3,
+        "twothirds": 200 / 3,
+        "onequarter": 25.0,
+        "threequarters": 75.0,
+    }
+    for m in _rx("share_fraction").finditer(text):
+        key = "".join(g for g in m.groups() if g)
+        v = fractions.get(key) or words.get(key.lower())
+        if v is None:
+            continue
+        c0, c1 = _clause_bounds(text, m.start())
+        kind = _share_kind(text[m.end() : c1])
+        if kind is None and re.search(r"\bapportion\w*", text[c0 : m.start()], re.I):
+            kind = "nonindustrial"
+        if kind is not None:
+            out.append((Pct(round(v, 2), m.start(), m.end()), kind, c0, c1))
+    return out
+
+
+def _share_statement(
+    rt: ReportText,
+    s: Sentence,
+    group: list[tuple[Pct, str, int, int]],
+    parts: list[_Part],
+    shares: list[tuple[Pct, str, int, int]],
+) -> Statement | None:
+    text = s.text
+    ind = next((p.value for p, k, _, _ in group if k == "industrial"), None)
+    non = next((p.value for p, k, _, _ in group if k == "nonindustrial"), None)
+    if ind is None and non is None:
+        return None
+    if ind is None and non is not None:
+        ind = round(100 - non, 2)
+    if non is None and ind is not None:
+        non = round(100 - ind, 2)
+    assert ind is not None and non is not None
+    first, last = group[0][0], group[-1][0]
+    c0, c1 = group[0][2], group[0][3]
+    later = [p for p, _, _, _ in shares if p.start > last.start and c0 <= p.start < c1]
+    hi = later[0].start if later else c1
+    earlier = [p for p, _, _, _ in shares if p.start < first.start and c0 <= p.start]
+    lo = earlier[-1].end if earlier else c0
+    mine = [x for x in parts if lo <= x.start < hi]
+    after = [x for x in mine if x.start > first.start]
+    part = after[0] if after else (mine[-1] if mine else None)
+    if part is None and not earlier and not later:
+        clause = [x for x in parts if c0 <= x.start < c1]
+        part = clause[0] if clause else None
+    author = author_at(rt, s, first.start)
+    st = Statement(
+        "apportionment",
+        s,
+        first.start,
+        author,
+        body_part=part.canonical if part else None,
+        laterality=(part.sides[0] if part and len(part.sides) == 1 else None),
+        industrial=ind,
+        nonindustrial=non,
+    )
+    if abs(ind + non - 100) > 0.01 or not (0 <= ind <= 100 and 0 <= non <= 100):
+        st.doubts.append(f"the shares {ind:g}% and {non:g}% do not add up to 100")
+    if _rx("party_claim").search(text[c0 : first.start]) or _rx("hypothetical").search(
+        text[c0 : first.start]
+    ):
+        st.hypothetical = True
+    return st
 
 
 def _share_kind(text: str, *, before: bool = False) -> str | None:

@@ -17,7 +17,7 @@ from pipeline.extraction.nlp import SPANS_KEY
 from pipeline.extraction.sections import SectionMark, is_own_section, section_at
 
 #: A records-summary entry: a bullet or not, a date, then a dash or colon ("– 06/22/2014 - PR-2, ...").
-_RECORD_ENTRY = re.compile(
+RECORD_ENTRY = re.compile(
     r"^\s*[–\-•»*·]?\s*(?:\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})\s*[-–—:]\s"
 )
 _AGREE = re.compile(r"\bI (?:agree|concur)\b", re.I)
@@ -73,7 +73,7 @@ class ReportText:
             prev_ws = assembled.text[max(0, start - 2) : start]
             block_start = start == 0 or "\n\n" in prev_ws
             if block_start:
-                entry = bool(_RECORD_ENTRY.match(text))
+                entry = bool(RECORD_ENTRY.match(text))
             sents.append(
                 Sentence(
                     index=len(sents),
@@ -149,6 +149,22 @@ class ReportText:
         from pipeline.extraction.attribution import surname
 
         return self._physicians[1].get(surname(name))
+
+    def entry_head(self, sentence: Sentence, back: int = 10) -> Sentence | None:
+        """The first sentence of the record-review entry `sentence` is in ('06/22/2014 - PR-2, Dr. Kim.'),
+        looking back a few sentences within its section (an entry's lines may each stand alone: 'Work
+        status: TTD.'); None when it is not in a dated entry."""
+        cur = sentence
+        for _ in range(back + 1):
+            if RECORD_ENTRY.match(cur.text):
+                return cur
+            if cur.index == 0:
+                return None
+            prev = self.sentences[cur.index - 1]
+            if prev.section.label != sentence.section.label:
+                return None
+            cur = prev
+        return None
 
     def evidence(self, sentence: Sentence, start: int | None = None, end: int | None = None) -> Evidence:
         """Evidence for a value found in `sentence` (optionally a narrower char span of it)."""

@@ -212,7 +212,7 @@ def main():
     src_split = defaultdict(set)
     for r in rows:
         src_split[(r.get("source"), r.get("url"))].add(r.get("split"))
-    for (src, url), ss in src_split.items():
+    for (src, _url), ss in src_split.items():
         if len(ss) > 1:
             errs.append(f"source {src!r} appears in both splits")
     n_sources = len({r.get("url") for r in rows})
