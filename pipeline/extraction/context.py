@@ -35,7 +35,8 @@ def _compiled() -> list[tuple[ContextRule, re.Pattern[str]]]:
     out = []
     for rule in load_rules().context:
         flags = 0 if rule.case_sensitive else re.I
-        out.append((rule, re.compile(rf"(?<![\w&])(?:{rule.pattern})(?![\w&])", flags)))
+        pattern = rf"(?<![\w&])(?:{rule.pattern})(?![\w&])" if rule.word_boundaries else rule.pattern
+        out.append((rule, re.compile(pattern, flags)))
     return out
 
 

@@ -10,6 +10,7 @@ from models.settings import Settings
 from pipeline.extraction import apportionment, evaluator, fields, injuries, parties, report, restrictions
 from pipeline.extraction.cited import cited_findings
 from pipeline.extraction.mmi import extract_mmi
+from pipeline.extraction.own import fill_impairments, fill_mmi, own_statements
 from pipeline.extraction.rules import RULES_VERSION
 from pipeline.extraction.statements import all_statements
 from pipeline.extraction.textview import ReportText
@@ -51,7 +52,8 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
     applicant, employer = parties.applicant_and_employer(form, rt)
     flags: list[Flag] = []
 
-    cited, cited_flags = cited_findings(rt, all_statements(rt))
+    statements = all_statements(rt)
+    cited, cited_flags = cited_findings(rt, statements)
     flags += cited_flags
     if rt.is_other_document:
         # Not a physician's report: it has no own findings; everything it reports is cited.
@@ -83,6 +85,11 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
     mentions = find_mentions(rt)
     impairments, imp_flags = resolve_impairments(rt, mentions)
     flags += imp_flags
+    own_general = own_statements(rt, statements)
+    mmi, more = fill_mmi(rt, mmi, own_general)
+    flags += more
+    impairments, more = fill_impairments(rt, impairments, own_general)
+    flags += more
     record = ReportRecord(
         source=_source(document),
         report=Report(

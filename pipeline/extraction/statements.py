@@ -179,6 +179,10 @@ def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
+#: Parts whose name also serves as the unit of an extremity rating ("12% hand impairment").
+_LIMB_UNITS = {"hand", "finger", "thumb", "upper extremity", "lower extremity"}
+
+
 @dataclass
 class _Part:
     canonical: str
@@ -194,8 +198,10 @@ def _parts(rt: ReportText, s: Sentence) -> list[_Part]:
     text = s.text
     for sp in rt.spans_in(s, "BODY_PART"):
         a, b = sp.start_char - s.start, sp.end_char - s.start
+        if sp.id_ in _LIMB_UNITS and _rx("part_is_unit_before").search(text[max(0, a - 14) : a]):
+            continue  # "converts to 12% hand, 11% upper extremity": units, not the part rated
         if sp.id_ in {"upper extremity", "lower extremity"} and (
-            _rx("part_is_unit_before").search(text[max(0, a - 40) : a])
+            _rx("extremity_is_unit_before").search(text[max(0, a - 40) : a])
             or _rx("part_is_unit_after").match(text[b : b + 20])
         ):
             continue
@@ -263,7 +269,9 @@ def _limb_part(rt: ReportText, s: Sentence, extremity_text: str) -> _Part | None
     return None
 
 
-def _single_part(rt: ReportText, s: Sentence, back: int = 6) -> _Part | None:
+def _single_part(
+    rt: ReportText, s: Sentence, back: int = 6, this_sentence_first: bool = True
+) -> _Part | None:
     """The one body part this sentence names, else the one the few sentences before it name ('an injury
     to his back'); None when they name none or several. Its side is the one side written, if only one."""
     cur: Sentence | None = s
@@ -274,7 +282,7 @@ def _single_part(rt: ReportText, s: Sentence, back: int = 6) -> _Part | None:
         for x in _parts(rt, cur):
             if x.canonical != "pain":
                 found.setdefault(x.canonical, []).append(x)
-        if step == 0 and len(found) == 1:
+        if step == 0 and len(found) == 1 and this_sentence_first:
             break
         cur = rt.sentences[cur.index - 1] if cur.index > 0 else None
     if len(found) != 1:
@@ -321,7 +329,7 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         hypothetical = bool(_rx("hypothetical").search(around))
         if _rx("combined_value").search(text[max(c0, p.start - 45) : p.start]):
             # A total is a body part's rating only when the passage is about one body part.
-            single = _single_part(rt, s)
+            single = _single_part(rt, s, this_sentence_first=False)
             if single is None:
                 continue
             author = author_at(rt, s, p.start)

@@ -79,6 +79,8 @@ class ContextRule(_Strict):
     #: How many words away from the trigger a target may be (None: to the sentence end or a terminator).
     max_scope: int | None = None
     case_sensitive: bool = False
+    #: False for punctuation: no word boundaries are added around the pattern.
+    word_boundaries: bool = True
     _v = field_validator("pattern")(_check_regex)
 
 
