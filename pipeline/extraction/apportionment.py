@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from models.record import Apportionment
+from models.record import Apportionment, Flag
 from pipeline.extraction.bodyparts import part_in_text
 from pipeline.extraction.dates import DATE_RE
 from pipeline.extraction.rules import load_rules
@@ -14,7 +14,7 @@ from pipeline.extraction.textview import ReportText
 _PCT = r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent|per cent)"
 
 
-def extract_apportionment(rt: ReportText) -> list[Apportionment]:
+def extract_apportionment(rt: ReportText) -> tuple[list[Apportionment], list[Flag]]:
     """Apportionment per body part or overall, in either direction of wording."""
     rules = load_rules()
     ind_cue, non_cue, none_cue = (
@@ -23,6 +23,7 @@ def extract_apportionment(rt: ReportText) -> list[Apportionment]:
         rules.cue("no_apportionment"),
     )
     out: list[Apportionment] = []
+    flags: list[Flag] = []
     seen: set[tuple[str | None, str | None]] = set()
     for s in rt.sentences:
         text = s.text
@@ -62,6 +63,16 @@ def extract_apportionment(rt: ReportText) -> list[Apportionment]:
             if key in seen:
                 continue
             seen.add(key)
+            if ind is None or non is None or not (0 <= ind <= 100 and 0 <= non <= 100):
+                # OCR noise ("109% / -9%"): a flag for the reviewer, never a value or a crash.
+                flags.append(
+                    Flag(
+                        code="APPORTIONMENT_OUT_OF_RANGE",
+                        field="apportionment",
+                        message=f"shares of {ind}% and {non}% read on page {rt.evidence(s).page}",
+                    )
+                )
+                continue
             out.append(
                 Apportionment(
                     body_part=part,
@@ -71,7 +82,7 @@ def extract_apportionment(rt: ReportText) -> list[Apportionment]:
                     evidence=rt.evidence(s),
                 )
             )
-    return out
+    return out, flags
 
 
 def _clause_shares(

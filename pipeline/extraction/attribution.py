@@ -40,7 +40,7 @@ _GAP_CREDENTIAL = re.compile(
 )
 _NAME_TITLES = re.compile(r"^(?:Drs?\.?|Doctor)\s+", re.I)
 _CREDENTIAL = re.compile(
-    r",?\s+(?:M\.\s?D\.|D\.\s?O\.|D\.\s?C\.|Ph\.\s?D\.|Psy\.\s?D\.|MD|DO|DC|PhD|PsyD)\b.*$"
+    r",?\s+(?:M\.\s?D\.|D\.\s?O\.|D\.\s?C\.|Ph\.\s?D\.|Psy\.\s?D\.|MD|DO|DC|PhD|PsyD)(?![A-Za-z]).*$"
 )
 
 

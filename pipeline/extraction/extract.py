@@ -90,6 +90,8 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
     flags += more
     impairments, more = fill_impairments(rt, impairments, own_general)
     flags += more
+    shares, more = apportionment.extract_apportionment(rt)
+    flags += more
     record = ReportRecord(
         source=_source(document),
         report=Report(
@@ -110,7 +112,7 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
         mmi=mmi,
         impairments=impairments,
         combined_wpi=resolve_combined(rt, mentions),
-        apportionment=apportionment.extract_apportionment(rt),
+        apportionment=shares,
         work_restrictions=restrictions.extract_restrictions(rt),
         future_medical=restrictions.extract_future_medical(rt),
         cited_findings=cited,

@@ -82,7 +82,7 @@ def fill_impairments(
         out.append(
             Impairment(
                 body_part=part,
-                laterality=side,  # type: ignore[arg-type]
+                laterality=side,
                 wpi=value(st.wpi or 0),
                 evidence=rt.evidence(st.sentence),
                 confidence=GENERAL_CONFIDENCE,

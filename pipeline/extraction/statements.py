@@ -60,9 +60,10 @@ _NUMBER_WORD = (
     rf"seventeen|eighteen|nineteen|ten|{_UNITS}|zero)"
 )
 _NUM = rf"(\d{{1,3}}(?:\.\d{{1,2}})?|{_NUMBER_WORD})"
+_PAREN = r"(?:\s*\(\s*\d{1,3}(?:\.\d+)?\s*%?\s*\))?"
 _PCT_RE = re.compile(
-    rf"(?<![\w.\-/$]){_NUM}(?:\s*\(\d{{1,3}}(?:\.\d+)?%?\)\s*)?"
-    r"(?:\s*(?:%|percent\b|per\s?cent\b|pct\b)|(?=\s*(?:WPI\b|W\.P\.I\.|whole[\s-]person\b)))",
+    rf"(?<![\w.\-/$]){_NUM}{_PAREN}"
+    rf"(?:\s*(?:%|percent\b|per\s?cent\b|pct\b){_PAREN}|(?=\s*(?:WPI\b|W\.P\.I\.|whole[\s-]person\b)))",
     re.I,
 )
 
@@ -371,6 +372,11 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
                 )
             )
             continue
+        if prev is not None and prev.unit == "extremity" and part.sides == [None] and takes_side(part.canonical):
+            # "a 12% impairment of the left upper extremity, which equates to 7% WPI of the shoulder"
+            m_side = re.search(r"\b(left|right)\b", text[prev.start : p.start], re.I)
+            if m_side:
+                part = _Part(part.canonical, part.start, part.end, [m_side.group(1).lower()])
         doubts = []
         if _two_parts_one_value(text, part, parts, min(c1, nxt.start if nxt else len(text))):
             doubts.append("one value is given for two body parts")

@@ -27,7 +27,13 @@ DIGITAL_FLOORS = {
     "applicant": 0.95,
     "evaluator": 0.95,
     "ready_precision": 0.995,
+    "cited_f1": 0.95,
 }
+
+REAL = Path(__file__).resolve().parents[2] / "sample_reports" / "real"
+#: Floors on the real-text corpus, just under the measured scores (docs/extraction.md): the rules were
+#: written from the dev half; the holdout half is the honest number, below the issue's 0.90 target.
+REAL_FLOORS = {"dev": 0.80, "holdout": 0.65}
 
 
 def _floors(floors: dict[str, float], scale: float = 1.0) -> list[str]:
@@ -86,6 +92,28 @@ def test_evaluate_scanned_copies_meet_floors(
             "--truth",
             str(scanned_corpus / "truth"),
             *_floors(floors),
+        ]
+    )
+    out = capsys.readouterr()
+    assert code == ExitCode.OK, out.out + out.err
+
+
+@pytest.mark.parametrize("split", ["dev", "holdout"])
+def test_evaluate_real_text_meets_floors_and_reports_no_pd_as_wpi(
+    split: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "evaluate",
+            str(REAL),
+            "--split",
+            split,
+            "--min",
+            f"score={REAL_FLOORS[split]}",
+            "--max",
+            "pd_as_wpi=0",
+            "--max",
+            "own_values=0",
         ]
     )
     out = capsys.readouterr()
