@@ -372,7 +372,12 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
                 )
             )
             continue
-        if prev is not None and prev.unit == "extremity" and part.sides == [None] and takes_side(part.canonical):
+        if (
+            prev is not None
+            and prev.unit == "extremity"
+            and part.sides == [None]
+            and takes_side(part.canonical)
+        ):
             # "a 12% impairment of the left upper extremity, which equates to 7% WPI of the shoulder"
             m_side = re.search(r"\b(left|right)\b", text[prev.start : p.start], re.I)
             if m_side:
