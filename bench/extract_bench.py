@@ -30,10 +30,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    if not any(args.corpus.glob("*.pdf")):
+    if not any(args.corpus.rglob("*.pdf")):
         from sample_reports.generate import generate_corpus
 
         generate_corpus(args.corpus, count=48, seed=11)
+    if (args.corpus / "pdf").is_dir():
+        args.corpus = args.corpus / "pdf"
     settings = load_settings(ocr_mode=OcrMode.NEVER_OCR)
     docs = [read_document(p, settings) for p in sorted(args.corpus.glob("*.pdf"))]
     pages = sum(d.page_count for d in docs)

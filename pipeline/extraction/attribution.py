@@ -14,6 +14,7 @@ sentence before in the same paragraph. "He"/"the doctor" resolve to the last phy
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import cache
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Literal
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extraction.matching import matches_by_sentence, sentence_bounds
 from pipeline.extraction.rules import AgentRule, load_rules
 
 if TYPE_CHECKING:
@@ -94,6 +96,14 @@ def _compiled() -> list[tuple[AgentRule, re.Pattern[str]]]:
 
 
 @cache
+def _anchors() -> list[re.Pattern[str] | None]:
+    return [
+        re.compile(r.anchor, 0 if r.case_sensitive else re.I) if r.anchor else None
+        for r in load_rules().attribution.agents
+    ]
+
+
+@cache
 def verbs() -> re.Pattern[str]:
     """The verbs of finding and rating (rules/attribution.json)."""
     return re.compile(load_rules().attribution.verbs, re.I)
@@ -104,13 +114,17 @@ def _clean_name(text: str) -> str:
     return re.sub(r"\s+", " ", name)
 
 
-def sentence_agents(text: str, offset: int = 0) -> list[Agent]:
-    """The agent mentions of one sentence (doc offsets shifted by `offset`), roles merged into names."""
+def sentence_agents(
+    text: str, offset: int = 0, matches: list[tuple[AgentRule, int, int]] | None = None
+) -> list[Agent]:
+    """The agent mentions of one sentence (doc offsets shifted by `offset`), roles merged into names.
+    `matches`: the rule matches in the sentence, when the caller has matched the whole document."""
+    if matches is None:
+        matches = [(rule, m.start(), m.end()) for rule, regex in _compiled() for m in regex.finditer(text)]
     found: list[tuple[int, int, int, AgentRule]] = []
-    for rule, regex in _compiled():
-        for m in regex.finditer(text):
-            if m.end() > m.start():
-                found.append((m.start(), m.end(), _PRIORITY.get(rule.id, 5), rule))
+    for rule, start, end in matches:
+        if end > start:
+            found.append((start, end, _PRIORITY.get(rule.id, 5), rule))
     found.sort(key=lambda f: (f[0], f[2], -(f[1] - f[0])))
     kept: list[tuple[int, int, AgentRule]] = []
     for s, e, _, rule in found:
@@ -159,15 +173,34 @@ if not Doc.has_extension("agents"):
 def medlegal_attribution(doc: Doc) -> Doc:
     """Find agent mentions sentence by sentence and keep them, in text order, on the Doc."""
     agents: list[Agent] = []
-    for sent in doc.sents:
-        agents.extend(sentence_agents(sent.text, sent.start_char))
+    bounds = sentence_bounds(doc)
+    text = doc.text  # built from the tokens on every access: once
+    found = matches_by_sentence(text, bounds, _compiled(), _anchors())
+    for (start, end), matches in zip(bounds, found, strict=True):
+        agents.extend(sentence_agents(text[start:end], start, matches))
     doc._.agents = agents
     return doc
 
 
 def agents_in(rt: ReportText, sentence: Sentence) -> list[Agent]:
     """The agent mentions inside `sentence`, with bare surnames of physicians named earlier added."""
-    base = [a for a in rt.doc._.agents or [] if sentence.start <= a.start < sentence.end]
+    key = ("agents", sentence.index)
+    if key not in rt.cache:
+        rt.cache[key] = _agents_in(rt, sentence)
+    return rt.cache[key]  # type: ignore[return-value]
+
+
+def _agents_in(rt: ReportText, sentence: Sentence) -> list[Agent]:
+    by_sentence = rt.cache.get(("agents-index", 0))
+    if by_sentence is None:
+        starts = [s.start for s in rt.sentences]
+        index: dict[int, list[Agent]] = {}
+        for a in rt.doc._.agents or []:
+            i = bisect.bisect_right(starts, a.start) - 1
+            if i >= 0:
+                index.setdefault(i, []).append(a)
+        rt.cache[("agents-index", 0)] = by_sentence = index
+    base = [a for a in by_sentence.get(sentence.index, []) if a.start < sentence.end]  # type: ignore[attr-defined]
     known = rt.known_surnames()
     if not known:
         return base

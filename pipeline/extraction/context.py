@@ -15,6 +15,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.extraction.matching import matches_by_sentence, sentence_bounds
 from pipeline.extraction.rules import ContextRule, load_rules
 
 
@@ -48,20 +49,23 @@ def _word_limit(text: str, start: int, words: int, forward: bool) -> int:
     return spans[-min(words, len(spans))] if spans else 0
 
 
-def sentence_modifiers(text: str, offset: int = 0) -> list[Modifier]:
-    """The modifiers of one sentence; char offsets are shifted by `offset`."""
-    rules = _compiled()
+def sentence_modifiers(
+    text: str, offset: int = 0, found: list[tuple[ContextRule, int, int]] | None = None
+) -> list[Modifier]:
+    """The modifiers of one sentence; char offsets are shifted by `offset`. `found`: the rule matches in
+    the sentence, when the caller has matched the whole document already."""
+    if found is None:
+        found = [(rule, m.start(), m.end()) for rule, regex in _compiled() for m in regex.finditer(text)]
     pseudo: list[tuple[int, int]] = []
     terms: list[int] = []
     triggers: list[tuple[ContextRule, int, int]] = []
-    for rule, regex in rules:
-        for m in regex.finditer(text):
-            if rule.category == "PSEUDO":
-                pseudo.append((m.start(), m.end()))
-            elif rule.category == "TERMINATE":
-                terms.append(m.start())
-            else:
-                triggers.append((rule, m.start(), m.end()))
+    for rule, start, end in found:
+        if rule.category == "PSEUDO":
+            pseudo.append((start, end))
+        elif rule.category == "TERMINATE":
+            terms.append(start)
+        else:
+            triggers.append((rule, start, end))
     out: list[Modifier] = []
     for rule, s, e in triggers:
         if any(ps <= s < pe or ps < e <= pe for ps, pe in pseudo):
@@ -89,8 +93,11 @@ if not Doc.has_extension("modifiers"):
 def medlegal_context(doc: Doc) -> Doc:
     """Find context triggers sentence by sentence and record their scopes on the Doc."""
     mods: list[Modifier] = []
-    for sent in doc.sents:
-        mods.extend(sentence_modifiers(sent.text, sent.start_char))
+    bounds = sentence_bounds(doc)
+    text = doc.text  # built from the tokens on every access: once
+    found = matches_by_sentence(text, bounds, _compiled())
+    for (start, end), matches in zip(bounds, found, strict=True):
+        mods.extend(sentence_modifiers(text[start:end], start, matches))
     doc._.modifiers = mods
     return doc
 

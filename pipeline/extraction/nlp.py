@@ -22,6 +22,7 @@ from models.settings import Settings
 from pipeline.extraction import attribution as _attribution  # noqa: F401  (registers medlegal_attribution)
 from pipeline.extraction import context as _context  # noqa: F401  (registers medlegal_context)
 from pipeline.extraction import sections as _sections  # noqa: F401  (registers medlegal_sections)
+from pipeline.extraction.matching import SENTENCE_BOUNDS
 from pipeline.extraction.rules import load_rules
 
 SPANS_KEY = "ml"
@@ -143,6 +144,7 @@ def medlegal_sentences(doc: Doc) -> Doc:
     # One bulk write: setting token.is_sent_start one by one re-scans the whole Doc each time.
     if tokens:
         doc.from_array([SENT_START], starts.astype("uint64"))  # type: ignore[arg-type]
+    doc.user_data[SENTENCE_BOUNDS] = [(s.start_char, s.end_char) for s in doc.sents]
     return doc
 
 

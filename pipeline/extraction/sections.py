@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extraction.assemble import is_heading
+from pipeline.extraction.matching import sentence_bounds
 from pipeline.extraction.rules import load_rules
 
 _NUMBERING = re.compile(r"^\s*(?:[IVXivx]{1,5}|\d{1,2}|[A-Ha-h])[.)]\s+|^\s*\d{1,2}\.\d{1,2}\.?\s+")
@@ -49,14 +50,15 @@ def medlegal_sections(doc: Doc) -> Doc:
     """Mark where each section starts; every sentence then has a section label and a sub-heading."""
     marks: list[SectionMark] = [SectionMark(0, "introduction", "", False)]
     text_all = doc.text
-    for sent in doc.sents:
-        text = sent.text.strip()
+    for sent_start, sent_end in sentence_bounds(doc):
+        sent_text = text_all[sent_start:sent_end]
+        text = sent_text.strip()
         if not text:
             continue
         current = marks[-1]
-        standalone = (
-            sent.start_char == 0 or text_all[max(0, sent.start_char - 2) : sent.start_char] == "\n\n"
-        ) and (sent.text.endswith("\n\n") or sent.end_char >= len(text_all) - 2)
+        standalone = (sent_start == 0 or text_all[max(0, sent_start - 2) : sent_start] == "\n\n") and (
+            sent_text.endswith("\n\n") or sent_end >= len(text_all) - 2
+        )
         short = len(text.split()) <= 8 and not text.endswith((".", ",", ";"))
         if is_heading(text) or (standalone and short):
             label = label_heading(text)
@@ -64,15 +66,15 @@ def medlegal_sections(doc: Doc) -> Doc:
             if label and (
                 is_own_section(current.label) or strong or (_ends_review(label) and not text.endswith(":"))
             ):
-                marks.append(SectionMark(sent.start_char, label, text, False))
+                marks.append(SectionMark(sent_start, label, text, False))
             elif is_heading(text) or label:
-                marks.append(SectionMark(sent.start_char, current.label, text, True))
+                marks.append(SectionMark(sent_start, current.label, text, True))
             continue
         inline = _INLINE.match(text)
         if inline and is_own_section(current.label) and len(inline.group(1).split()) <= 4:
             label = label_heading(inline.group(1))
             if label:
-                marks.append(SectionMark(sent.start_char, label, inline.group(1), False))
+                marks.append(SectionMark(sent_start, label, inline.group(1), False))
     doc._.sections = marks
     return doc
 

@@ -195,6 +195,13 @@ class _Part:
 def _parts(rt: ReportText, s: Sentence) -> list[_Part]:
     """Body parts named in the sentence, with the side(s) written next to each; an extremity named as
     the unit of a rating ('11% impairment of the right upper extremity') is not a part rated."""
+    key = ("parts", s.index)
+    if key not in rt.cache:
+        rt.cache[key] = _find_parts(rt, s)
+    return rt.cache[key]  # type: ignore[return-value]
+
+
+def _find_parts(rt: ReportText, s: Sentence) -> list[_Part]:
     out: list[_Part] = []
     text = s.text
     for sp in rt.spans_in(s, "BODY_PART"):

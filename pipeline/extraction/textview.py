@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -56,6 +57,8 @@ class ReportText:
     #: True for a document that is not a physician's report (a decision, a summary, a letter): its first
     #: person is its author's (a judge, a lawyer), and every finding it reports is somebody else's.
     is_other_document: bool = False
+    #: Per-sentence caches of the statement finders (agents, body parts), filled on first use.
+    cache: dict[tuple[str, int], object] = field(default_factory=dict)
 
     @classmethod
     def build(cls, document: Document, nlp: Language) -> ReportText:
@@ -93,9 +96,19 @@ class ReportText:
         """The span-ruler matches, in text order."""
         return sorted(self.doc.spans[SPANS_KEY], key=lambda s: (s.start_char, -s.end_char))
 
+    @cached_property
+    def _spans_by_sentence(self) -> dict[int, list[Span]]:
+        starts = [s.start for s in self.sentences]
+        out: dict[int, list[Span]] = {}
+        for sp in self.spans:
+            i = bisect.bisect_right(starts, sp.start_char) - 1
+            if i >= 0 and sp.start_char < self.sentences[i].end:
+                out.setdefault(i, []).append(sp)
+        return out
+
     def spans_in(self, sentence: Sentence, label: str) -> list[Span]:
         """The longest non-overlapping matches with `label` inside `sentence`."""
-        found = [s for s in self.spans if s.label_ == label and sentence.start <= s.start_char < sentence.end]
+        found = [s for s in self._spans_by_sentence.get(sentence.index, []) if s.label_ == label]
         out: list[Span] = []
         for s in sorted(found, key=lambda s: (s.start_char, -(s.end_char - s.start_char))):
             if out and s.start_char < out[-1].end_char:

@@ -92,7 +92,9 @@ class AgentRule(_Strict):
     pattern: str
     role: Literal["PTP", "QME", "AME", "IME", "treating", "other"] | None = None
     case_sensitive: bool = False
-    _v = field_validator("pattern")(_check_regex)
+    #: Words every match contains: the full pattern runs only on sentences where the anchor matches.
+    anchor: str | None = None
+    _v = field_validator("pattern", "anchor")(_check_regex)
 
 
 class AttributionRules(_Strict):
