@@ -136,3 +136,39 @@ def test_extract_mmi_month_only_date_is_null_and_flagged(nlp: Language) -> None:
 def test_extract_mmi_other_phrasings(nlp: Language, body: str, status: str, date: str | None) -> None:
     record = _record(nlp, body)
     assert (record.mmi.status, record.mmi.date) == (status, date)
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "date"),
+    [
+        (
+            "DISCUSSION\n\nWhile Dr. Park has not yet declared him P&S, I find that he reached MMI on 04/02/2022.",
+            "reached",
+            "2022-04-02",
+        ),
+        (
+            "DISCUSSION\n\nThe applicant reached P&S status on 05/01/2021 and nothing about it has changed.",
+            "reached",
+            "2021-05-01",
+        ),
+        ("DISCUSSION\n\nStatus: (a) permanent and stationary; (b) no TTD.", "reached", None),
+        ("DISCUSSION\n\nThe patient is not at MMI.", "not_reached", None),
+        ("DISCUSSION\n\nThe applicant is not yet permanent and stationary.", "not_reached", None),
+        ("PERMANENT AND STATIONARY STATUS\n\nThe applicant continues to treat.", "not_stated", None),
+    ],
+)
+def test_extract_mmi_clause_scoped_negation_and_headings(
+    nlp: Language, body: str, status: str, date: str | None
+) -> None:
+    r = _record(nlp, body)
+    assert (r.mmi.status, r.mmi.date) == (status, date)
+
+
+def test_another_physicians_negated_mmi_is_cited_not_own(nlp: Language) -> None:
+    r = _record(
+        nlp,
+        "DISCUSSION\n\nWhile Dr. Park has not yet declared him P&S, I find that he reached MMI on 04/02/2022.",
+    )
+    assert [(c.physician.name, c.mmi and c.mmi.status) for c in r.cited_findings] == [
+        ("Dr. Park", "not_reached")
+    ]

@@ -94,3 +94,36 @@ def test_extract_wpi_other_phrasings(
 ) -> None:
     record = _record(nlp, body)
     assert {(i.body_part, i.laterality, i.wpi) for i in record.impairments} == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "IMPAIRMENT RATING\n\nI rate the right knee at eight percent whole person impairment.",
+            [("knee", "right", 8)],
+        ),
+        ("IMPAIRMENT RATING\n\nI assign 3% WPI for each hip.", [("hip", "left", 3), ("hip", "right", 3)]),
+    ],
+)
+def test_extract_wpi_number_words_and_each_side_go_to_review(
+    nlp: Language, body: str, expected: list[tuple[str, str | None, int]]
+) -> None:
+    r = _record(nlp, body)
+    assert sorted((i.body_part, i.laterality, i.wpi) for i in r.impairments) == expected
+    assert r.review.status == "needs_review"
+    assert "WPI_GENERAL_RULE" in {f.code for f in r.review.flags}
+
+
+def test_record_review_ratings_are_cited_not_own(nlp: Language) -> None:
+    body = (
+        "REVIEW OF RECORDS\n\n06/22/2021 - PR-4 by Dr. Kimura. Patient declared P&S as of 06/22/2021. "
+        "Right knee: 6% WPI.\n\nIMPAIRMENT RATING\n\nI assign 8% WPI for the right knee."
+    )
+    r = _record(nlp, body)
+    assert [(i.body_part, i.laterality, i.wpi) for i in r.impairments] == [("knee", "right", 8)]
+    cited = [
+        (c.physician.name, c.report_date, [(i.body_part, i.wpi) for i in c.impairments])
+        for c in r.cited_findings
+    ]
+    assert cited == [("Dr. Kimura", "2021-06-22", [("knee", 6)])]
