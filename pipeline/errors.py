@@ -17,6 +17,7 @@
     │   └── OcrTimeoutError            (exit 21)  Tesseract took longer than the per-page limit
     ├── DocumentTimeoutError           (exit 21)  one document took longer than document_timeout_s
     ├── StoreError                     (exit 30)  database or home folder problem
+    │   └── WebhookError               (exit 31)  one POST to the case system failed (kept for the next export)
     ├── EvaluationError                (exit 40)  an evaluation fell below its floor
     └── InternalError                  (exit 1)   a bug: an unexpected exception inside a stage
 
@@ -52,6 +53,7 @@ class ExitCode(IntEnum):
     OCR_FAILED = 20
     OCR_TIMEOUT = 21
     STORE = 30
+    WEBHOOK = 31
     EVALUATION_FAILED = 40
 
 
@@ -190,3 +192,12 @@ class InternalError(MedlegalError):
     """An unexpected exception inside a stage: a bug, reported with the stage it happened in."""
 
     exit_code = ExitCode.ERROR
+
+
+class WebhookError(StoreError):
+    """One failed POST to the case system's webhook (a status other than 2xx, or a network error)."""
+
+    exit_code = ExitCode.WEBHOOK
+    stage = "export"
+    transient = True
+    hint = ""

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from models.record import ReportRecord
 from models.settings import Settings
-from pipeline.errors import StoreError
+from pipeline.errors import StoreError, WebhookError
 from pipeline.operations.home import Home, write_atomic
 from pipeline.operations.store import Store, StoredRecord
 
@@ -171,10 +171,6 @@ def export_file(
         store.add_export(item.stored.id, "file", "ok", target=path.name)
     log.info("exported %d record(s) to %s", len(items), path)
     return ExportResult(exported=[i.key for i in items], out=path)
-
-
-class WebhookError(Exception):
-    """One failed POST (status or network error)."""
 
 
 def post_json(url: str, payload: dict[str, Any], key: str, timeout_s: float) -> int:
