@@ -31,7 +31,7 @@ import pdfplumber  # noqa: E402
 from models.settings import Settings  # noqa: E402
 from pipeline.reading.read import read_document  # noqa: E402
 from sample_reports import scan  # noqa: E402
-from tests.inputs import sentences, word_recall, write_pdf  # noqa: E402
+from tests.support.inputs import sentences, word_recall, write_pdf  # noqa: E402
 
 T = TypeVar("T")
 OUT = ROOT / "bench" / "out"

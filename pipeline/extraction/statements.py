@@ -215,7 +215,7 @@ def _find_parts(rt: ReportText, s: Sentence) -> list[_Part]:
             continue
         before = text[max(0, a - 14) : a].lower()
         sides: list[str | None]
-        if re.search(r"\b(?:each|either|per)\s+$", before):
+        if re.search(r"\b(?:each|either|per)\s+(?:of\s+)?(?:the\s+|his\s+|her\s+|their\s+)?$", before):
             sides = ["left", "right"]
         elif takes_side(sp.id_):
             sides = [side_near(text, a, b)]
@@ -389,6 +389,12 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             m_side = re.search(r"\b(left|right)\b", text[prev.start : p.start], re.I)
             if m_side:
                 part = _Part(part.canonical, part.start, part.end, [m_side.group(1).lower()])
+        if part.sides != ["left", "right"] and takes_side(part.canonical):
+            tail = text[p.end : min(c1, p.end + 40)]
+            if re.match(
+                r"^\s*(?:(?:WPI|whole\s+person(?:\s+impairment)?)\s+)?(?:for\s+|to\s+)?each\b", tail, re.I
+            ):
+                part = _Part(part.canonical, part.start, part.end, ["left", "right"])  # "both knees, 3% each"
         doubts = []
         if _two_parts_one_value(text, part, parts, min(c1, nxt.start if nxt else len(text))):
             doubts.append("one value is given for two body parts")
