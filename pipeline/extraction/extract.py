@@ -51,6 +51,13 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
     exam_date, report_date = report.exam_and_report_dates(form, rt)
     applicant, employer = parties.applicant_and_employer(form, rt)
     flags: list[Flag] = []
+    claim = Claim(
+        applicant=applicant,
+        employer=employer,
+        case_numbers=parties.case_numbers(rt),
+        claim_numbers=parties.claim_numbers(form),
+        injuries=injuries.injuries(form, rt),
+    )
 
     statements = all_statements(rt)
     cited, cited_flags = cited_findings(rt, statements)
@@ -60,13 +67,7 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
         record = ReportRecord(
             source=_source(document),
             report=Report(type="OTHER", title=title, report_date=report_date),
-            claim=Claim(
-                applicant=applicant,
-                employer=employer,
-                case_numbers=parties.case_numbers(rt),
-                claim_numbers=parties.claim_numbers(form),
-                injuries=injuries.injuries(form, rt),
-            ),
+            claim=claim,
             cited_findings=cited,
             rules_version=RULES_VERSION,
         )
@@ -102,13 +103,7 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
             exam_date=exam_date,
             evaluator=ev,
         ),
-        claim=Claim(
-            applicant=applicant,
-            employer=employer,
-            case_numbers=parties.case_numbers(rt),
-            claim_numbers=parties.claim_numbers(form),
-            injuries=injuries.injuries(form, rt),
-        ),
+        claim=claim,
         mmi=mmi,
         impairments=impairments,
         combined_wpi=resolve_combined(rt, mentions),

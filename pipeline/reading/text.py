@@ -12,7 +12,9 @@ import textwrap
 from models.document import Document, Line, Page, TextSource, Word
 
 
-def document_from_text(pages: list[str], filename: str = "report.txt", width: int = 0) -> Document:
+def document_from_text(
+    pages: list[str], filename: str = "report.txt", width: int = 0, media_type: str = "text/plain"
+) -> Document:
     """A Document with one page per string; `width` > 0 wraps longer lines at that many characters."""
     out = []
     for n, page_text in enumerate(pages, start=1):
@@ -37,4 +39,4 @@ def document_from_text(pages: list[str], filename: str = "report.txt", width: in
             Page(number=n, width=612, height=max(792, y + 72), text_source=TextSource.TEXT_LAYER, lines=lines)
         )
     sha = hashlib.sha256("\f".join(pages).encode()).hexdigest()
-    return Document(filename=filename, sha256=sha, media_type="text/plain", page_count=len(out), pages=out)
+    return Document(filename=filename, sha256=sha, media_type=media_type, page_count=len(out), pages=out)
