@@ -206,6 +206,8 @@ def _find_parts(rt: ReportText, s: Sentence) -> list[_Part]:
     text = s.text
     for sp in rt.spans_in(s, "BODY_PART"):
         a, b = sp.start_char - s.start, sp.end_char - s.start
+        if re.match(r"\s+(?:table|tables|method|chart|grid|chapter|section)\b", text[b : b + 12], re.I):
+            continue  # "using the hernia table": a method of rating, not the part rated
         if sp.id_ in _LIMB_UNITS and _rx("part_is_unit_before").search(text[max(0, a - 14) : a]):
             continue  # "converts to 12% hand, 11% upper extremity": units, not the part rated
         if sp.id_ in {"upper extremity", "lower extremity"} and (
@@ -316,6 +318,12 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
     """WPI ratings in one sentence, each with its body part, side(s) and author."""
     text = s.text
     pcts = percentages(text)
+    if _wpi_context(rt, s):
+        for p in pcts:
+            # "Instead, the AME assigned 19% on the right": a rating verb's bare percentage in a passage
+            # that rates whole person impairment, where nothing names another unit.
+            if p.unit is None and _rx("rating_verb_before").search(text[max(0, p.start - 40) : p.start]):
+                p.unit = "wpi"
     if not any(p.unit == "wpi" for p in pcts):
         return []
     parts = _parts(rt, s)
@@ -413,6 +421,21 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
                 )
             )
     return out
+
+
+def _wpi_context(rt: ReportText, s: Sentence, back: int = 4) -> bool:
+    """True when this sentence or the few before it speak of whole person impairment and this one of no
+    other unit (PD, extremity)."""
+    if _rx("pd_word").search(s.text) or _rx("extremity_word").search(s.text):
+        return False
+    cur: Sentence | None = s
+    for _ in range(back + 1):
+        if cur is None:
+            return False
+        if _rx("wpi_word").search(cur.text):
+            return True
+        cur = rt.sentences[cur.index - 1] if cur.index > 0 else None
+    return False
 
 
 def mmi_statements(rt: ReportText, s: Sentence) -> list[Statement]:

@@ -105,6 +105,10 @@ def test_number_words(words: str, value: float) -> None:
             [],
         ),
         (
+            "The psyche QME found 6% WPI for the psyche. On re-evaluation, the QME rated the psyche at 9%.",
+            [(None, "QME", None, [("psyche", None, 9)], [])],
+        ),
+        (
             "Dr. Iyer rated the lumbar spine at DRE Category II, 5% to 8% whole person impairment.",
             [],
         ),
