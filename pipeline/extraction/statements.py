@@ -348,21 +348,9 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             single = _single_part(rt, s, this_sentence_first=False)
             if single is None:
                 continue
-            author = author_at(rt, s, p.start)
-            for side in single.sides:
-                out.append(
-                    Statement(
-                        "wpi",
-                        s,
-                        p.start,
-                        author,
-                        body_part=single.canonical,
-                        laterality=side,
-                        wpi=p.value,
-                        hypothetical=hypothetical,
-                        doubts=["a total, read as the one part rated"],
-                    )
-                )
+            out += _ratings(
+                s, p, author_at(rt, s, p.start), single, hypothetical, ["a total, read as the one part rated"]
+            )
             continue
         part = _link_part(text, p, parts, prev, nxt, used)
         if part is None and prev is not None and prev.unit == "extremity":
@@ -406,21 +394,28 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         doubts = []
         if _two_parts_one_value(text, part, parts, min(c1, nxt.start if nxt else len(text))):
             doubts.append("one value is given for two body parts")
-        for side in part.sides:
-            out.append(
-                Statement(
-                    "wpi",
-                    s,
-                    p.start,
-                    author,
-                    body_part=part.canonical,
-                    laterality=side,
-                    wpi=p.value,
-                    hypothetical=hypothetical,
-                    doubts=list(doubts),
-                )
-            )
+        out += _ratings(s, p, author, part, hypothetical, doubts)
     return out
+
+
+def _ratings(
+    s: Sentence, p: Pct, author: Author, part: _Part, hypothetical: bool, doubts: list[str]
+) -> list[Statement]:
+    """One WPI statement per side the part is rated for ('each hip': left and right)."""
+    return [
+        Statement(
+            "wpi",
+            s,
+            p.start,
+            author,
+            body_part=part.canonical,
+            laterality=side,
+            wpi=p.value,
+            hypothetical=hypothetical,
+            doubts=list(doubts),
+        )
+        for side in part.sides
+    ]
 
 
 def _wpi_context(rt: ReportText, s: Sentence, back: int = 4) -> bool:
