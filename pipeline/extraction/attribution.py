@@ -40,6 +40,13 @@ _BY_AFTER = re.compile(r"\b(?:by|according\s+to|per)\s+(?:the\s+|his\s+|her\s+|a
 _GAP_CREDENTIAL = re.compile(
     r",?\s*(?:M\.\s?D\.|D\.\s?O\.|D\.\s?C\.|Ph\.\s?D\.|Psy\.\s?D\.|MD|DO|DC|PhD|PsyD)(?![A-Za-z])"
 )
+#: The noun a possessive physician mention owns ("Dr. Vance's rating of"): it is not a verb of its own.
+_POSSESSED_NOUN = re.compile(
+    r"^\s*(?:[\w\-]+\s+){0,2}?(?:ratings?|findings?|opinions?|assessments?|conclusions?|determinations?|"
+    r"estimates?|apportionment|reports?|evaluations?)\b",
+    re.I,
+)
+_COORDINATED = re.compile(r"^\s*,?\s*(?:and|&)\s+(?:also\s+)?$", re.I)
 _NAME_TITLES = re.compile(r"^(?:Drs?\.?|Doctor)\s+", re.I)
 _CREDENTIAL = re.compile(
     r",?\s+(?:M\.\s?D\.|D\.\s?O\.|D\.\s?C\.|Ph\.\s?D\.|Psy\.\s?D\.|MD|DO|DC|PhD|PsyD)(?![A-Za-z]).*$"
@@ -111,6 +118,7 @@ def verbs() -> re.Pattern[str]:
 
 def _clean_name(text: str) -> str:
     name = re.sub(r"['’]s$", "", text.strip())
+    name = re.sub(r"^Drs\.?\s", "Dr. ", name)  # "Drs. Smith and Jones": Dr. Smith
     return re.sub(r"\s+", " ", name)
 
 
@@ -273,7 +281,8 @@ def author_at(rt: ReportText, sentence: Sentence, offset: int, *, inherit: bool 
     verb_re = verbs()
     for a in reversed([m for m in mentions if m.end <= at]):
         if a.possessive:
-            between = rt.assembled.text[a.end : at]
+            # "Dr. Vance's rating of 14%" is his; "Dr. B's 10%, Dr. A assigned 14%" is not B's.
+            between = _POSSESSED_NOUN.sub("", rt.assembled.text[a.end : at], count=1)
             if verb_re.search(between):
                 continue
         if a.kind == "self" and a.rule_id == "self-first-person" and _is_possessive_self(rt, a, at):
@@ -319,3 +328,20 @@ def report_date_near(rt: ReportText, sentence: Sentence, author: Author) -> str 
         if pattern.search(before) or pattern.search(after):
             return d.iso
     return None
+
+
+def coauthors(rt: ReportText, sentence: Sentence, author: Author) -> list[Author]:
+    """The other physicians of a coordinated subject ("Both the PTP and the QME found ...", "Drs. A and
+    B found"): the physician mentions joined to the deciding one by 'and' just before it."""
+    if author.at is None or author.kind not in ("physician", "self"):
+        return []
+    mentions = agents_in(rt, sentence)
+    index = next((i for i, a in enumerate(mentions) if a.start == author.at), None)
+    out: list[Author] = []
+    while index:
+        prev, cur = mentions[index - 1], mentions[index]
+        if prev.kind != "physician" or not _COORDINATED.match(rt.assembled.text[prev.end : cur.start]):
+            break
+        out.append(_resolve(rt, sentence, prev))
+        index -= 1
+    return out

@@ -29,6 +29,7 @@ SPANS_KEY = "ml"
 
 _ABBREVIATIONS = {
     "dr",
+    "drs",
     "mr",
     "mrs",
     "ms",

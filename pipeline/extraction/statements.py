@@ -12,10 +12,10 @@ The rule texts live in rules/statements.json.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
-from pipeline.extraction.attribution import Author, author_at, report_date_near
+from pipeline.extraction.attribution import Author, author_at, coauthors, report_date_near
 from pipeline.extraction.bodyparts import side_near, takes_side
 from pipeline.extraction.dates import find_dates
 from pipeline.extraction.rules import load_rules
@@ -449,7 +449,11 @@ def mmi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         c0, c1 = _clause_bounds(text, m.start())
         before = text[c0 : m.start()]
         after = text[m.end() : c1]
-        if _rx("mmi_not_a_statement_before").search(before) or _rx("mmi_not_a_statement_after").match(after):
+        # "The QME deferred a finding on MMI": the issue is named, and put off: not yet reached.
+        deferred = bool(_rx("mmi_deferral_before").search(before[-70:]))
+        if not deferred and (
+            _rx("mmi_not_a_statement_before").search(before) or _rx("mmi_not_a_statement_after").match(after)
+        ):
             continue
         if text.rstrip().endswith("?") or _rx("mmi_conditional_clause").match(text[c0 : m.start()]):
             continue  # a question or a condition ("When the PTP determines ... P&S, ...")
@@ -460,7 +464,8 @@ def mmi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         adjectival = bool(_rx("mmi_adjectival_after").match(after))
         status: str | None = None
         if (
-            _rx("mmi_negated_before").search(before[-70:])
+            deferred
+            or _rx("mmi_negated_before").search(before[-70:])
             or _rx("mmi_negated_after").match(after)
             or _rx("mmi_deferred").search(text[c0:c1])
             or _rx("mmi_future").search(before[-60:])
@@ -694,9 +699,14 @@ def all_statements(rt: ReportText, sentences: list[Sentence] | None = None) -> l
     """Every WPI, MMI and apportionment statement of the given sentences (default: all)."""
     out: list[Statement] = []
     for s in rt.sentences if sentences is None else sentences:
-        out += wpi_statements(rt, s)
-        out += mmi_statements(rt, s)
-        out += apportionment_statements(rt, s)
+        found = wpi_statements(rt, s) + mmi_statements(rt, s) + apportionment_statements(rt, s)
+        for stmt in found:
+            out.append(stmt)
+            # "Both the PTP and the QME found him P&S": the same statement for each subject.
+            out += [
+                replace(stmt, author=other, doubts=list(stmt.doubts))
+                for other in coauthors(rt, s, stmt.author)
+            ]
     return out
 
 

@@ -112,6 +112,21 @@ def test_number_words(words: str, value: float) -> None:
             "Dr. Iyer rated the lumbar spine at DRE Category II, 5% to 8% whole person impairment.",
             [],
         ),
+        (
+            "The arbitrator adopted 9% WPI for the left ankle, rejecting Dr. Moss's rating of 13% WPI.",
+            [("Dr. Moss", None, None, [("ankle", "left", 13)], [])],
+        ),
+        (
+            "Both the PTP and the panel QME found the worker permanent and stationary.",
+            [(None, "QME", ("reached", None), [], []), (None, "PTP", ("reached", None), [], [])],
+        ),
+        (
+            "Drs. Hale and Ortiz each assigned 4% WPI for the right elbow.",
+            [
+                ("Ortiz", None, None, [("elbow", "right", 4)], []),
+                ("Dr. Hale", None, None, [("elbow", "right", 4)], []),
+            ],
+        ),
     ],
 )
 def test_findings_in_a_decision_are_cited_by_physician(
@@ -127,6 +142,9 @@ def test_findings_in_a_decision_are_cited_by_physician(
         ("The QME found that the applicant had not yet reached maximum medical improvement.", "not_reached"),
         ("Dr. Pell deferred MMI pending an EMG.", "not_reached"),
         ("Dr. Pell anticipated that applicant would reach MMI in three months.", "not_reached"),
+        ("The orthopedic QME expected he would probably reach P&S after the fusion.", "not_reached"),
+        ("The QME deferred a finding on MMI until the EMG results are in.", "not_reached"),
+        ("Dr. Tan deferred the question of permanent and stationary status.", "not_reached"),
         ("Dr. Pell opined that applicant remained temporarily totally disabled.", "not_reached"),
         ("The AME found the applicant permanent and stationary.", "reached"),
         ("Dr. Ruiz declared applicant P&S as of 03/15/2023 and nothing about that has changed.", "reached"),
@@ -135,6 +153,11 @@ def test_findings_in_a_decision_are_cited_by_physician(
 def test_mmi_status_in_a_decision(nlp: Language, text: str, status: str) -> None:
     findings = _cited(nlp, text)
     assert [f[2][0] for f in findings if f[2]] == [status]  # type: ignore[index]
+
+
+def test_a_report_date_is_not_the_mmi_date(nlp: Language) -> None:
+    findings = _cited(nlp, "Dr. Nunez found that the worker had reached MMI in his report of June 4, 2020.")
+    assert [f[2] for f in findings] == [("reached", None)]
 
 
 def test_general_statements_about_mmi_are_not_findings(nlp: Language) -> None:
