@@ -388,7 +388,9 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         if part.sides != ["left", "right"] and takes_side(part.canonical):
             tail = text[p.end : min(c1, p.end + 40)]
             if re.match(
-                r"^\s*(?:(?:WPI|whole\s+person(?:\s+impairment)?)\s+)?(?:for\s+|to\s+)?each\b", tail, re.I
+                r"^\s*(?:(?:WPI|whole\s+person(?:\s+impairment)?)\s+)?(?:for\s+|to\s+|on\s+|in\s+)?(?:each\b|per\s+side\b)",
+                tail,
+                re.I,
             ):
                 part = _Part(part.canonical, part.start, part.end, ["left", "right"])  # "both knees, 3% each"
         doubts = []

@@ -117,6 +117,15 @@ def test_number_words(words: str, value: float) -> None:
             [("Dr. Moss", None, None, [("ankle", "left", 13)], [])],
         ),
         (
+            "Dr. Reyes found a 20% whole person impairment of the cervical spine, of which 30% was "
+            "apportioned to nonindustrial factors.",
+            [("Dr. Reyes", None, None, [("cervical spine", None, 20)], [("cervical spine", 70, 30)])],
+        ),
+        (
+            "The QME concluded that the bilateral carpal tunnel syndrome was 3% WPI on each side.",
+            [(None, "QME", None, [("wrist", "left", 3), ("wrist", "right", 3)], [])],
+        ),
+        (
             "Both the PTP and the panel QME found the worker permanent and stationary.",
             [(None, "QME", ("reached", None), [], []), (None, "PTP", ("reached", None), [], [])],
         ),
