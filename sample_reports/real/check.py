@@ -21,7 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 DEFAULT_JSONL = os.path.join(HERE, "passages.jsonl")
 BODY_PART_FILES = [
-    os.path.join(REPO, "pipeline", "rules", "body_parts.csv"),
+    os.path.join(REPO, "pipeline", "extraction", "rules", "body_parts.csv"),
     "/work/shared/contract/body_parts.csv",
 ]
 
