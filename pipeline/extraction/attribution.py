@@ -46,6 +46,14 @@ _POSSESSED_NOUN = re.compile(
     r"estimates?|apportionment|reports?|evaluations?)\b",
     re.I,
 )
+_AGREES_WITH = re.compile(
+    r"^\s*(?:also\s+)?(?:agreed|agrees|concurred|concurs)\s+(?:with\s+)?(?:the\s+)?$|"
+    r"^\s*(?:also\s+)?(?:adopted|adopts|accepted|accepts)\s+(?:the\s+)?$",
+    re.I,
+)
+_IDENTIFY_GAP = re.compile(
+    r"^\s*,?\s*(?:is|was|has\s+been|had\s+been|served\s+as|acted\s+as)\s+(?:the\s+|an?\s+)?$", re.I
+)
 _COORDINATED = re.compile(r"^\s*,?\s*(?:and|&)\s+(?:also\s+)?$", re.I)
 _NAME_TITLES = re.compile(r"^(?:Drs?\.?|Doctor)\s+", re.I)
 _CREDENTIAL = re.compile(
@@ -64,6 +72,8 @@ class Agent:
     name: str | None = None
     role: str | None = None
     possessive: bool = False
+    #: "Dr. Han is the PQME": the mention says who the physician is, it does not govern what follows.
+    identifies: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,11 @@ def _anchors() -> list[re.Pattern[str] | None]:
 def verbs() -> re.Pattern[str]:
     """The verbs of finding and rating (rules/attribution.json)."""
     return re.compile(load_rules().attribution.verbs, re.I)
+
+
+@cache
+def _identification() -> re.Pattern[str]:
+    return re.compile(load_rules().attribution.identification_after, re.I)
 
 
 def _clean_name(text: str) -> str:
@@ -168,6 +183,15 @@ def _merge_appositions(agents: list[Agent], text: str, offset: int) -> list[Agen
                 continue
             if prev.name and a.role and not a.name and len(gap) <= 30 and _ROLE_AFTER_NAME.match(gap):
                 out[-1] = replace(prev, role=prev.role or a.role, end=a.end)
+                continue
+            if a.role and not a.name and re.fullmatch(r"\s*\(\s*[“\"]?\s*", gap):
+                out[-1] = replace(prev, role=prev.role or a.role, end=a.end)  # "the Panel QME (“PQME”)"
+                continue
+            if prev.name and a.role and not a.name and _IDENTIFY_GAP.match(gap):
+                # "Dr. Han is the PQME" names him; "Dr. Lee was the AME who assigned ..." is his finding.
+                rest = text[a.end - offset : a.end - offset + 12]
+                identifies = not re.match(r"^\s*(?:\([^)]*\)\s*)?,?\s*who\b", rest)
+                out[-1] = replace(prev, role=prev.role or a.role, end=a.end, identifies=identifies)
                 continue
         out.append(a)
     return out
@@ -271,6 +295,27 @@ def _quoted_by(rt: ReportText, sentence: Sentence, at: int) -> Author | None:
     # A quotation that began in an earlier sentence of the paragraph.
     if sentence.text.count("”") > sentence.text.count("“") and not sentence.block_start:
         return _last_physician(rt, sentence, sentence.start, back=3)
+    opened = _open_quote(rt, sentence)
+    if opened is not None:
+        return _last_physician(rt, opened, rt.sentences[opened.index].end, back=1)
+    return None
+
+
+def _open_quote(rt: ReportText, sentence: Sentence, back: int = 6) -> Sentence | None:
+    """The earlier sentence of the paragraph whose quotation is still open here ('Dr. N opined: "In my
+    opinion ... . I feel that she is P&S'), or None."""
+    cur = sentence
+    for _ in range(back):
+        if cur.block_start or cur.index == 0:
+            return None
+        cur = rt.sentences[cur.index - 1]
+        text = cur.text
+        opens = text.count("“") + text.count('"') % 2
+        closes = text.count("”")
+        if opens > closes:
+            return cur
+        if closes > 0 or '"' in text:
+            return None
     return None
 
 
@@ -287,6 +332,8 @@ def author_at(rt: ReportText, sentence: Sentence, offset: int, *, inherit: bool 
                 continue
         if a.kind == "self" and a.rule_id == "self-first-person" and _is_possessive_self(rt, a, at):
             continue
+        if a.kind == "physician" and (a.identifies or _identification().match(rt.assembled.text[a.end : at])):
+            continue  # "..., that Dr. Han is the PQME, and that the injury resulted in ...": not his
         return _resolve(rt, sentence, a)
     for a in (m for m in mentions if m.start >= at):
         before = rt.assembled.text[sentence.start : a.start]
@@ -332,12 +379,19 @@ def report_date_near(rt: ReportText, sentence: Sentence, author: Author) -> str 
 
 def coauthors(rt: ReportText, sentence: Sentence, author: Author) -> list[Author]:
     """The other physicians of a coordinated subject ("Both the PTP and the QME found ...", "Drs. A and
-    B found"): the physician mentions joined to the deciding one by 'and' just before it."""
+    B found"): the physician mentions joined to the deciding one by 'and' just before it; and the one
+    who agrees with the deciding one ("The DIME agreed with the ATP's determination that ...")."""
     if author.at is None or author.kind not in ("physician", "self"):
         return []
     mentions = agents_in(rt, sentence)
     index = next((i for i, a in enumerate(mentions) if a.start == author.at), None)
     out: list[Author] = []
+    if index:
+        prev, cur = mentions[index - 1], mentions[index]
+        if prev.kind in ("physician", "self") and _AGREES_WITH.search(
+            rt.assembled.text[prev.end : cur.start]
+        ):
+            out.append(_resolve(rt, sentence, prev))
     while index:
         prev, cur = mentions[index - 1], mentions[index]
         if prev.kind != "physician" or not _COORDINATED.match(rt.assembled.text[prev.end : cur.start]):

@@ -280,10 +280,11 @@ def _limb_part(rt: ReportText, s: Sentence, extremity_text: str) -> _Part | None
 
 
 def _single_part(
-    rt: ReportText, s: Sentence, back: int = 6, this_sentence_first: bool = True
+    rt: ReportText, s: Sentence, back: int = 6, this_sentence_first: bool = True, one_side: bool = False
 ) -> _Part | None:
     """The one body part this sentence names, else the one the few sentences before it name ('an injury
-    to his back'); None when they name none or several. Its side is the one side written, if only one."""
+    to his back'); None when they name none or several. Its side is the one side written, if only one;
+    with `one_side`, None when both sides are written (a total over the right and left arm is neither's)."""
     cur: Sentence | None = s
     found: dict[str, list[_Part]] = {}
     for step in range(back + 1):
@@ -299,6 +300,8 @@ def _single_part(
         return None
     canonical, mentions = next(iter(found.items()))
     sides = {side for x in mentions for side in x.sides if side}
+    if one_side and len(sides) > 1:
+        return None
     return _Part(canonical, -1, -1, [sides.pop()] if len(sides) == 1 else [None])
 
 
@@ -343,9 +346,10 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         c0, c1 = _clause_bounds(text, p.start)
         around = text[c0 : min(c1, p.end + 25)]
         hypothetical = bool(_rx("hypothetical").search(around))
-        if _rx("combined_value").search(text[max(c0, p.start - 45) : p.start]):
+        converted = prev is not None and prev.unit == "extremity" and "convert" in text[prev.end : p.start]
+        if not converted and _rx("combined_value").search(text[max(c0, p.start - 45) : p.start]):
             # A total is a body part's rating only when the passage is about one body part.
-            single = _single_part(rt, s, this_sentence_first=False)
+            single = _single_part(rt, s, this_sentence_first=False, one_side=True)
             if single is None:
                 continue
             out += _ratings(

@@ -103,7 +103,8 @@ class AttributionRules(_Strict):
     agents: list[AgentRule]
     verbs: str
     report_date: str
-    _v = field_validator("verbs", "report_date")(_check_regex)
+    identification_after: str
+    _v = field_validator("verbs", "report_date", "identification_after")(_check_regex)
 
 
 class Cue(_Strict):
@@ -217,9 +218,14 @@ def _load_attribution() -> AttributionRules:
     data = _json("attribution.json")
     agents = _load_json_list("attribution.json", "agents", AgentRule)
     try:
-        return AttributionRules(agents=agents, verbs=data["verbs"], report_date=data["report_date"])
+        return AttributionRules(
+            agents=agents,
+            verbs=data["verbs"],
+            report_date=data["report_date"],
+            identification_after=data["identification_after"],
+        )
     except (ValidationError, KeyError) as e:
-        raise _fail("attribution.json", "verbs/report_date", e) from e
+        raise _fail("attribution.json", "verbs/report_date/identification_after", e) from e
 
 
 def _load_statements() -> dict[str, str]:

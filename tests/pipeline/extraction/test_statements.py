@@ -126,6 +126,30 @@ def test_number_words(words: str, value: float) -> None:
             [(None, "QME", None, [("wrist", "left", 3), ("wrist", "right", 3)], [])],
         ),
         (
+            "The DIME physician agreed with the ATP's determination that the claimant had reached MMI.",
+            [(None, "treating", ("reached", None), [], []), (None, "IME", ("reached", None), [], [])],
+        ),
+        (
+            "The arbitrator found that Dr. Lin is the panel QME, and that the injury caused permanent "
+            "disability of 30% after 40% apportionment to other factors.",
+            [],
+        ),
+        (
+            "An agreed medical examiner determined that respondent Maria Soto's left ankle condition "
+            "resulted in a 4 percent whole person impairment.",
+            [(None, "AME", None, [("ankle", "left", 4)], [])],
+        ),
+        (
+            'Dr. Ngata wrote: "In my opinion the strain has resolved. I feel that she is permanent and '
+            "stationary.",
+            [("Dr. Ngata", None, ("reached", None), [], [])],
+        ),
+        (
+            "Dr. Cho assigned a 20% impairment rating for her right lower extremity, which could be "
+            "converted to an 8% impairment of the whole person.",
+            [("Dr. Cho", None, None, [("lower extremity", "right", 8)], [])],
+        ),
+        (
             "Both the PTP and the panel QME found the worker permanent and stationary.",
             [(None, "QME", ("reached", None), [], []), (None, "PTP", ("reached", None), [], [])],
         ),
