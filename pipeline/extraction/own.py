@@ -61,7 +61,18 @@ def fill_impairments(
     rated = {i.body_part for i in impairments}
     by_part: dict[tuple[str, str | None], Statement] = {}
     for st in own:
-        if st.kind != "wpi" or st.body_part is None or st.wpi is None or not 0 <= st.wpi <= 100:
+        if st.kind == "wpi" and st.wpi is not None and not 0 <= st.wpi <= 100:
+            # OCR noise or a typo ("109% WPI"): never a value, always a question for the reviewer.
+            flags.append(
+                Flag(
+                    code="WPI_OUT_OF_RANGE",
+                    field="impairments",
+                    message=f"a whole person impairment of {st.wpi:g}% was read on page "
+                    f"{rt.evidence(st.sentence).page}; WPI is 0-100%, so it was not recorded",
+                )
+            )
+            continue
+        if st.kind != "wpi" or st.body_part is None or st.wpi is None:
             continue
         if any("two body parts" in d or "a total" in d for d in st.doubts):
             continue
