@@ -418,7 +418,20 @@ def _forbidden_wpi(passage: dict[str, Any]) -> set[float]:
 def score_passage(ev: PassageEvaluation, record: ReportRecord, passage: dict[str, Any]) -> None:
     """Add one passage's record to `ev`."""
     r = record.model_dump(mode="json")
-    got = cited_values(r["cited_findings"])
+    findings = list(r["cited_findings"])
+    report_style = passage.get("style") == "report"
+    if report_style:
+        # The evaluator's own findings, scored as the physician with role "self".
+        findings.append(
+            {
+                "physician": {"name": None, "role": "self"},
+                "report_date": None,
+                "mmi": r["mmi"] if r["mmi"]["status"] != "not_stated" else None,
+                "impairments": r["impairments"],
+                "apportionment": r["apportionment"],
+            }
+        )
+    got = cited_values(findings)
     want = cited_values(passage.get("findings", []))
     wrong = False
     for kind in ("wpi", "mmi", "apportionment"):
@@ -435,12 +448,25 @@ def score_passage(ev: PassageEvaluation, record: ReportRecord, passage: dict[str
     truth_wpi = {w.value[2] for w in want if w.kind == "wpi"}
     forbidden = _forbidden_wpi(passage) - truth_wpi
     ev.forbidden_as_wpi += sum(1 for g in got if g.kind == "wpi" and g.value[2] in forbidden)
-    own = len(r["impairments"]) + len(r["apportionment"]) + (r["mmi"]["status"] != "not_stated")
+    own = (
+        0
+        if report_style
+        else len(r["impairments"]) + len(r["apportionment"]) + (r["mmi"]["status"] != "not_stated")
+    )
     ev.own_values += own
     if r["review"]["status"] == "ready":
         ev.ready_records += 1
         ev.ready_wrong += int(bool(own) or wrong)
     ev.passages += 1
+
+
+#: A passage of "report" style (the evaluator writing in the first person) is read inside a minimal report:
+#: a title, a heading, and a signature block, so that it is a physician's report and has own findings.
+REPORT_FRAME = (
+    "QUALIFIED MEDICAL EVALUATION\n\nDISCUSSION\n\n{}\n\n"
+    "I declare under penalty of perjury that the foregoing is true and correct.\n"
+    "John Evaluator, M.D.\nQualified Medical Evaluator"
+)
 
 
 def read_passages(path: Path) -> list[dict[str, Any]]:
@@ -460,6 +486,7 @@ def evaluate_passages(path: Path, settings: Settings, split: str = "all") -> Pas
     for passage in read_passages(path):
         if split != "all" and passage.get("split") != split:
             continue
-        doc = document_from_text([passage["text"]], filename=f"{passage['id']}.txt", width=95)
+        text = REPORT_FRAME.format(passage["text"]) if passage.get("style") == "report" else passage["text"]
+        doc = document_from_text([text], filename=f"{passage['id']}.txt", width=95)
         score_passage(ev, extract_record(doc, nlp, settings), passage)
     return ev

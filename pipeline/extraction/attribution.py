@@ -54,6 +54,11 @@ _AGREES_WITH = re.compile(
 _IDENTIFY_GAP = re.compile(
     r"^\s*,?\s*(?:is|was|has\s+been|had\s+been|served\s+as|acted\s+as)\s+(?:the\s+|an?\s+)?$", re.I
 )
+_BY_RIGHT_AFTER = re.compile(
+    r"^[\w.]+\s*(?:%|percent|per\s?cent)?\s*(?:WPI|whole\s+person(?:\s+impairment)?|impairment)?\s*"
+    r"(?:,\s*)?(?:by|per|according\s+to)\s+(?:the\s+|his\s+|her\s+|applicant['’]s\s+|defendant['’]s\s+)?$",
+    re.I,
+)
 _COORDINATED = re.compile(r"^\s*,?\s*(?:and|&)\s+(?:also\s+)?$", re.I)
 _NAME_TITLES = re.compile(r"^(?:Drs?\.?|Doctor)\s+", re.I)
 _CREDENTIAL = re.compile(
@@ -324,6 +329,11 @@ def author_at(rt: ReportText, sentence: Sentence, offset: int, *, inherit: bool 
     at = sentence.start + offset
     mentions = agents_in(rt, sentence)
     verb_re = verbs()
+    # "rated at 10% WPI by the PTP and at 4% WPI by the PQME": a 'by' right after the value wins.
+    for a in (m for m in mentions if m.start >= at):
+        if _BY_RIGHT_AFTER.match(rt.assembled.text[at : a.start]):
+            return _resolve(rt, sentence, a)
+        break
     for a in reversed([m for m in mentions if m.end <= at]):
         if a.possessive:
             # "Dr. Vance's rating of 14%" is his; "Dr. B's 10%, Dr. A assigned 14%" is not B's.

@@ -52,6 +52,15 @@ def side_near(text: str, start: int, end: int) -> str | None:
     m = re.match(r"\s*[,(\-]?\s*(left|right|bilateral|bilaterally|lt|rt)\b", after)
     if m:
         return _SIDE[m.group(1)]
+    # Digest shorthand, capitals only: "R knee", "L. shoulder", "(R) wrist", "knee (L)", "B/L knees".
+    m = re.search(r"(?<![A-Za-z0-9/])\(?([LR])\)?\.?\s*$", text[max(0, start - 6) : start])
+    if m:
+        return "left" if m.group(1) == "L" else "right"
+    if re.search(r"(?<![A-Za-z])B/L\s*$", text[max(0, start - 6) : start]):
+        return "bilateral"
+    m = re.match(r"\s*\(([LR])\)", text[end : end + 6])
+    if m:
+        return "left" if m.group(1) == "L" else "right"
     phrase = text[start:end].lower()
     if phrase in _PLURALS:
         return "bilateral"

@@ -10,7 +10,7 @@ from models.settings import Settings
 from pipeline.extraction import apportionment, evaluator, fields, injuries, parties, report, restrictions
 from pipeline.extraction.cited import cited_findings
 from pipeline.extraction.mmi import extract_mmi
-from pipeline.extraction.own import fill_impairments, fill_mmi, own_statements
+from pipeline.extraction.own import fill_apportionment, fill_impairments, fill_mmi, own_statements
 from pipeline.extraction.rules import RULES_VERSION
 from pipeline.extraction.statements import all_statements
 from pipeline.extraction.textview import ReportText
@@ -92,6 +92,8 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
     impairments, more = fill_impairments(rt, impairments, own_general)
     flags += more
     shares, more = apportionment.extract_apportionment(rt)
+    flags += more
+    shares, more = fill_apportionment(rt, shares, own_general)
     flags += more
     record = ReportRecord(
         source=_source(document),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from models.record import Flag, Mmi
 from pipeline.extraction.dates import find_dates
 from pipeline.extraction.rules import load_rules
+from pipeline.extraction.statements import mmi_statements
 from pipeline.extraction.textview import ReportText, Sentence
 
 
@@ -47,13 +48,20 @@ def _mmi_statement(rt: ReportText, s: Sentence, exam_date: str | None) -> MmiSta
             return MmiStatement(s, "not_reached", None, False, False, 3.0)
         return None
     best: MmiStatement | None = None
+    # What the general statement rules make of each cue: they veto a definition ("P&S status is reached
+    # when ...") and turn a clause-scoped negation ("she is no longer at MMI") into not reached.
+    verdicts: dict[int, str] = {}
+    mmi_statements(rt, s, verdicts)
     for h in hits:
         cats = rt.context(s, s.start + h.start(), s.start + h.end())
         if "OTHER_PHYSICIAN" in cats:
             continue
         if not s.own and not re.search(r"\bI\b", text):
             continue
-        if "NEGATED" in cats or "HYPOTHETICAL" in cats:
+        verdict = verdicts.get(h.start())
+        if verdict == "none":
+            continue
+        if "NEGATED" in cats or "HYPOTHETICAL" in cats or verdict == "not_reached":
             status = "not_reached"
         else:
             window = text[max(0, h.start() - 90) : h.start()]

@@ -9,7 +9,7 @@ flag, so the record goes to review.
 
 from __future__ import annotations
 
-from models.record import Flag, Impairment, Mmi
+from models.record import Apportionment, Flag, Impairment, Mmi
 from pipeline.extraction.statements import Statement, value
 from pipeline.extraction.textview import ReportText
 
@@ -107,4 +107,45 @@ def fill_impairments(
             )
         )
     # Parts added above count as rated from now on (both sides of an "each" rating are kept).
+    return out, flags
+
+
+def fill_apportionment(
+    rt: ReportText, shares: list[Apportionment], own: list[Statement]
+) -> tuple[list[Apportionment], list[Flag]]:
+    """Apportionment of body parts (or overall) the report's linker found none for: "Right shoulder: 100%
+    industrial", "I apportion one-third of the left hip disability to ..."."""
+    out = list(shares)
+    flags: list[Flag] = []
+    known = {(a.body_part, a.laterality) for a in shares}
+    if any(a.body_part is None for a in shares):
+        return out, flags  # an overall apportionment covers every part
+    found: dict[tuple[str | None, str | None], Statement] = {}
+    for st in own:
+        if st.kind != "apportionment" or st.doubts or st.industrial is None or st.nonindustrial is None:
+            continue
+        if not (0 <= st.industrial <= 100 and 0 <= st.nonindustrial <= 100):
+            continue
+        found.setdefault((st.body_part, st.laterality), st)
+    if (None, None) in found and known:
+        found.pop((None, None))  # parts are apportioned one by one: a part-less share is not overall
+    for (part, side), st in found.items():
+        if (part, side) in known or (part is not None and (part, None) in known):
+            continue
+        out.append(
+            Apportionment(
+                body_part=part,
+                laterality=side,
+                industrial_pct=value(st.industrial or 0),
+                nonindustrial_pct=value(st.nonindustrial or 0),
+                evidence=rt.evidence(st.sentence),
+            )
+        )
+        flags.append(
+            Flag(
+                code="APPORTIONMENT_GENERAL_RULE",
+                field=f"apportionment[{len(out) - 1}]",
+                message=f"{part or 'overall'}: read by the general rules only; check it against the page",
+            )
+        )
     return out, flags

@@ -439,9 +439,12 @@ def _wpi_context(rt: ReportText, s: Sentence, back: int = 4) -> bool:
     return False
 
 
-def mmi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
-    """MMI / P&S statements in one sentence: reached (with its date) or not reached, and by whom."""
+def mmi_statements(rt: ReportText, s: Sentence, verdicts: dict[int, str] | None = None) -> list[Statement]:
+    """MMI / P&S statements in one sentence: reached (with its date) or not reached, and by whom.
+    `verdicts`, when given, receives per MMI cue (its offset in the sentence) what the rules made of it:
+    "reached", "not_reached" or "none" (a definition, a condition, a question, a party's claim)."""
     text = s.text
+    seen: dict[int, str] = {} if verdicts is None else verdicts
     cue = load_rules().cue("mmi")
     out: list[Statement] = []
     last_end: int | None = None
@@ -456,7 +459,12 @@ def mmi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         before = text[c0 : m.start()]
         after = text[m.end() : c1]
         # "The QME deferred a finding on MMI": the issue is named, and put off: not yet reached.
-        deferred = bool(_rx("mmi_deferral_before").search(before[-70:]))
+        deferred = bool(
+            _rx("mmi_deferral_before").search(before[-70:])
+            or _rx("mmi_deferred").search(text[c0:c1])
+            or re.search(r"\bpremature", text[c0:c1], re.I)
+        )
+        seen[m.start()] = "none"
         if not deferred and (
             _rx("mmi_not_a_statement_before").search(before) or _rx("mmi_not_a_statement_after").match(after)
         ):
@@ -467,6 +475,7 @@ def mmi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             continue  # "a condition becomes permanent and stationary when ..."
         if _rx("party_claim").search(before):
             continue  # "the employer contended that the condition became P&S in August 2005"
+        del seen[m.start()]
         adjectival = bool(_rx("mmi_adjectival_after").match(after))
         status: str | None = None
         if (
@@ -485,6 +494,7 @@ def mmi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             status = "reached"  # a label list: "Status: (a) permanent and stationary; (b) no TTD"
         if status is None:
             continue
+        seen[m.start()] = status
         author = author_at(rt, s, m.start())
         if adjectival and not (author.kind == "physician" and author.name):
             continue  # "a PTP's P&S report" in a general discussion
@@ -593,9 +603,7 @@ def apportionment_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             group.append(share)
             continue
         if group:
-            st = _share_statement(rt, s, group, parts, shares)
-            if st is not None:
-                out.append(st)
+            out += _share_statements(rt, s, group, parts, shares)
         group = [share] if share is not None else []
     return out
 
@@ -609,8 +617,20 @@ def _pairs_and_fractions(text: str) -> list[tuple[Pct, str, int, int]]:
         if a + b == 100 and re.search(r"\bapportion\w*", text[c0:c1], re.I):
             out.append((Pct(a, m.start(), m.end()), "industrial", c0, c1))
             out.append((Pct(b, m.end(), m.end()), "nonindustrial", c0, c1))
+    for m in _rx("share_even_words").finditer(text):
+        c0, c1 = _clause_bounds(text, m.start())
+        if re.search(r"\bapportion\w*", text[c0:c1], re.I):
+            out.append((Pct(50.0, m.start(), m.end()), "industrial", c0, c1))
+            out.append((Pct(50.0, m.end(), m.end()), "nonindustrial", c0, c1))
+    for m in _rx("share_whole_industrial").finditer(text):
+        c0, c1 = _clause_bounds(text, m.start())
+        # "... to spondylosis and found the hip disability entirely industrial": its own conjunct.
+        joins = list(re.finditer(r",|\band\b", text[c0 : m.start()]))
+        start = c0 + joins[-1].end() if joins else c0
+        out.append((Pct(100.0, m.start(), m.end()), "industrial", start, c1))
     fractions = {"12": 50.0, "13": 100 / 3, "23": 200 / 3, "14": 25.0, "34": 75.0}
     words = {
+        "half": 50.0,
         "onehalf": 50.0,
         "onethird": 100 / 3,
         "twothirds": 200 / 3,
@@ -631,18 +651,20 @@ def _pairs_and_fractions(text: str) -> list[tuple[Pct, str, int, int]]:
     return out
 
 
-def _share_statement(
+def _share_statements(
     rt: ReportText,
     s: Sentence,
     group: list[tuple[Pct, str, int, int]],
     parts: list[_Part],
     shares: list[tuple[Pct, str, int, int]],
-) -> Statement | None:
+) -> list[Statement]:
+    """One apportionment (industrial and non-industrial share) per side of the part it is for ('25% of
+    the disability in each knee': left and right)."""
     text = s.text
     ind = next((p.value for p, k, _, _ in group if k == "industrial"), None)
     non = next((p.value for p, k, _, _ in group if k == "nonindustrial"), None)
     if ind is None and non is None:
-        return None
+        return []
     if ind is None and non is not None:
         ind = round(100 - non, 2)
     if non is None and ind is not None:
@@ -661,23 +683,32 @@ def _share_statement(
         clause = [x for x in parts if c0 <= x.start < c1]
         part = clause[0] if clause else None
     author = author_at(rt, s, first.start)
-    st = Statement(
-        "apportionment",
-        s,
-        first.start,
-        author,
-        body_part=part.canonical if part else None,
-        laterality=(part.sides[0] if part and len(part.sides) == 1 else None),
-        industrial=ind,
-        nonindustrial=non,
-    )
+    sides: list[str | None] = [part.sides[0] if part and len(part.sides) == 1 else None]
+    if part is not None and takes_side(part.canonical):
+        if part.sides == ["left", "right"] or re.search(r"\beach\b", text[c0:c1], re.I):
+            sides = ["left", "right"]
+    doubts = []
     if abs(ind + non - 100) > 0.01 or not (0 <= ind <= 100 and 0 <= non <= 100):
-        st.doubts.append(f"the shares {ind:g}% and {non:g}% do not add up to 100")
-    if _rx("party_claim").search(text[c0 : first.start]) or _rx("hypothetical").search(
-        text[c0 : first.start]
-    ):
-        st.hypothetical = True
-    return st
+        doubts.append(f"the shares {ind:g}% and {non:g}% do not add up to 100")
+    hypothetical = bool(
+        _rx("party_claim").search(text[c0 : first.start])
+        or _rx("hypothetical").search(text[c0 : first.start])
+    )
+    return [
+        Statement(
+            "apportionment",
+            s,
+            first.start,
+            author,
+            body_part=part.canonical if part else None,
+            laterality=side,
+            industrial=ind,
+            nonindustrial=non,
+            hypothetical=hypothetical,
+            doubts=list(doubts),
+        )
+        for side in sides
+    ]
 
 
 def _share_kind(text: str, *, before: bool = False) -> str | None:

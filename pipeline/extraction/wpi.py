@@ -16,6 +16,7 @@ from functools import cache
 from spacy.tokens import Span
 
 from models.record import CombinedWpi, Flag, Impairment
+from pipeline.extraction.attribution import author_at
 from pipeline.extraction.bodyparts import part_in_text, side_near, takes_side
 from pipeline.extraction.rules import load_rules
 from pipeline.extraction.textview import ReportText, Sentence
@@ -214,7 +215,10 @@ def _method(text: str) -> tuple[str | None, list[str]]:
 
 def _is_blocked(rt: ReportText, s: Sentence, start: int, end: int) -> bool:
     cats = rt.context(s, s.start + start, s.start + end)
-    return bool(cats & {"OTHER_PHYSICIAN", "HYPOTHETICAL"})
+    if cats & {"OTHER_PHYSICIAN", "HYPOTHETICAL"}:
+        return True
+    # Attribution has the last word on whose a value is: a judge's, an award's or a party's is not mine.
+    return author_at(rt, s, start).kind == "nonphysician"
 
 
 def _table_header(rt: ReportText, s: Sentence) -> list[str] | None:
