@@ -51,10 +51,12 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
     exam_date, report_date = report.exam_and_report_dates(form, rt)
     applicant, employer = parties.applicant_and_employer(form, rt)
     flags: list[Flag] = []
+    case_numbers, case_flags = parties.checked_case_numbers(rt)
+    flags += case_flags
     claim = Claim(
         applicant=applicant,
         employer=employer,
-        case_numbers=parties.case_numbers(rt),
+        case_numbers=case_numbers,
         claim_numbers=parties.claim_numbers(form),
         injuries=injuries.injuries(form, rt),
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from models.document import TextSource
+from models.record import Flag
 from pipeline.extraction.evaluator import CRED
 from pipeline.extraction.fields import Fields
 from pipeline.extraction.report import first_lines
@@ -62,15 +64,90 @@ def applicant_and_employer(fields: Fields, rt: ReportText) -> tuple[str | None, 
     return applicant, employer
 
 
-def case_numbers(rt: ReportText) -> list[str]:
-    """WCAB case numbers, normalised to ADJ + digits, in order of first appearance."""
+#: What OCR reads instead of a digit inside a case number: unambiguous, so corrected.
+_OCR_DIGITS = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "I": "1",
+        "l": "1",
+        "|": "1",
+        "i": "1",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "Z": "2",
+        "z": "2",
+        "G": "6",
+    }
+)
+_CASE_EXACT = re.compile(r"\bADJ\s?-?(\d{7,8})\b", re.I)
+#: "ADJ", "AOJ", "AD J", "A0J" followed by 7-8 digit-like characters with at least five real digits.
+_CASE_FUZZY = re.compile(
+    r"(?<![A-Za-z0-9])A\s?[DO0]\s?[J1Il]\s?-?([0-9OoDQIl|iSsBZzG]{7,8})(?![A-Za-z0-9])", re.I
+)
+
+
+def checked_case_numbers(rt: ReportText) -> tuple[list[str], list[Flag]]:
+    """WCAB case numbers, normalised to ADJ + digits, in order of first appearance, read OCR-robustly: "ADJ12B4567" is ADJ1284567 (O/0, I/l/1, S/5, B/8 inside the
+    number are corrected); a corrected number no other line of the document confirms is flagged, and one
+    read once on a scan that differs in a single digit from a number the running headers repeat is flagged
+    as a likely misreading of it."""
     text = rt.assembled.header_text + "\n" + rt.assembled.text
-    seen: list[str] = []
-    for m in re.finditer(r"\bADJ\s?-?(\d{7,8})\b", text, re.I):
-        num = "ADJ" + m.group(1)
-        if num not in seen:
-            seen.append(num)
-    return seen
+    counts: dict[str, int] = {}
+    order: list[str] = []
+    corrected: set[str] = set()
+    for m in _CASE_FUZZY.finditer(text):
+        raw = m.group(1)
+        digits = raw.translate(_OCR_DIGITS)
+        if not digits.isdigit() or sum(c.isdigit() for c in raw) < 5:
+            continue
+        num = "ADJ" + digits
+        exact = bool(_CASE_EXACT.fullmatch(m.group(0).replace(" ", "")))
+        if not exact:
+            corrected.add(num)
+        counts[num] = counts.get(num, 0) + 1
+        if num not in order:
+            order.append(num)
+    exact_seen = {"ADJ" + m.group(1) for m in _CASE_EXACT.finditer(text)}
+    scanned = any(p.text_source == TextSource.OCR for p in rt.document.pages)
+    flags: list[Flag] = []
+    out: list[str] = []
+    for num in order:
+        twin = scanned and next(
+            (
+                o
+                for o in order
+                if o != num
+                and counts[o] >= 2
+                and len(o) == len(num)
+                and sum(a != b for a, b in zip(o, num, strict=True)) == 1
+            ),
+            None,
+        )
+        if counts[num] == 1 and twin:
+            # On a scan, a number read once that differs in one digit from one the running headers repeat
+            # is most likely a misreading of it; it may also be a second case: kept, and flagged.
+            flags.append(
+                Flag(
+                    code="CASE_NUMBER_OCR_VARIANT",
+                    field="claim.case_numbers",
+                    message=f"{num} is read once and differs in one digit from {twin}, repeated on other "
+                    "pages: a misreading of it, or a second case? Check the page",
+                )
+            )
+        if num in corrected and num not in exact_seen:
+            flags.append(
+                Flag(
+                    code="CASE_NUMBER_OCR_CORRECTED",
+                    field="claim.case_numbers",
+                    message=f"{num} was read with letters in place of digits and corrected; check it",
+                )
+            )
+        out.append(num)
+    return out, flags
 
 
 def claim_numbers(fields: Fields) -> list[str]:

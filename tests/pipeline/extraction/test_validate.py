@@ -30,3 +30,13 @@ def test_values_out_of_range_are_flags_not_crashes(nlp: Language) -> None:
     assert record.review.status == "needs_review"
     assert [(i.body_part, i.wpi) for i in record.impairments] == [("cervical spine", 8)]
     assert record.apportionment == []
+
+
+def test_case_numbers_survive_ocr_confusions(nlp: Language) -> None:
+    """Letters OCR reads for digits inside a case number are corrected and flagged."""
+    record = _record(
+        nlp,
+        "QUALIFIED MEDICAL EVALUATION\n\nCase No.: ADJ12B4S67\n\nThe applicant was seen today.",
+    )
+    assert record.claim.case_numbers == ["ADJ1284567"]
+    assert "CASE_NUMBER_OCR_CORRECTED" in {f.code for f in record.review.flags}
