@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(256.0, gt=0)
     max_pages: int = Field(1000, ge=1)
     max_page_pixels: int = Field(60_000_000, ge=1)
+    #: Largest page of a PDF, in square points (72 to the inch), checked before any page is read: about
+    #: 965 square inches (A1 paper is 4.0 million). A text-layer page has no pixels to limit otherwise.
+    max_page_area_pt: float = Field(5_000_000.0, gt=0)
+    #: Memory (address space) a document worker process may use, with the Tesseract processes it starts.
+    worker_memory_mb: int = Field(4096, ge=256)
 
     # Extraction and review
     #: Confidence below which a value sends the record to review.
@@ -81,16 +86,42 @@ class Settings(BaseSettings):
     dask_address: str | None = None
     #: A claim owned by another host is taken over after this many seconds without its run finishing.
     stale_claim_s: float = Field(6 * 3600.0, gt=0)
+    #: Runs that may start a document and die before finishing it; the next one quarantines it instead.
+    max_claim_attempts: int = Field(3, ge=1)
 
     # Review app and export to the case system
-    #: Password of the review app (HTTP Basic or the login form); required to bind beyond localhost.
+    #: Password of the review app (HTTP Basic or the login form), at least 32 characters, shared by everyone
+    #: who has it (the audit trail then says "reviewer (shared password)"); needed to bind beyond localhost.
     review_token: str | None = None
+    #: Per-user passwords, `{name = "token"}` (each at least 32 characters): the audit trail records the name.
+    review_users: dict[str, str] = Field(default_factory=dict)
+    #: Host names (or `name:port`) the review app answers to besides 127.0.0.1, localhost and [::1].
+    review_allowed_hosts: list[str] = Field(default_factory=list)
+    #: Key that signs the review app's CSRF tokens; default: generated once into MEDLEGAL_HOME/review-secret.
+    review_secret: str | None = None
+    #: A review session ends after this many seconds without a request, and this long after it began.
+    review_session_idle_s: float = Field(1800.0, gt=0)
+    review_session_max_s: float = Field(12 * 3600.0, gt=0)
+    #: Failed sign-ins allowed per client, and from all clients together, per review_login_window_s.
+    review_login_failures: int = Field(5, ge=1)
+    review_login_failures_global: int = Field(50, ge=1)
+    review_login_window_s: float = Field(300.0, gt=0)
+    #: Mark cookies `Secure` (the app is reached over https, e.g. behind a TLS proxy).
+    review_secure_cookies: bool = False
+    #: Addresses of reverse proxies whose X-Forwarded-Proto / X-Forwarded-For the review app believes.
+    review_trusted_proxies: list[str] = Field(default_factory=list)
+    #: Largest upload request (all its files together), and files per upload request.
+    review_upload_max_mb: float = Field(512.0, gt=0)
+    review_upload_max_files: int = Field(20, ge=1)
     #: Case-system webhook: `medlegal export` POSTs each approved record there (JSON).
     export_webhook_url: str | None = None
     #: Retries of a failed webhook POST, waiting webhook_backoff_s, then twice that, …
     webhook_retries: int = Field(3, ge=0)
     webhook_backoff_s: float = Field(1.0, ge=0)
     webhook_timeout_s: float = Field(30.0, gt=0)
+    #: Allow an `http://` webhook URL to a host other than this machine (records cross the network
+    #: unencrypted); https is required otherwise.
+    webhook_allow_http: bool = False
 
     @classmethod
     def settings_customise_sources(

@@ -1,27 +1,31 @@
 """The paralegal review app: queue, document view with evidence, corrections, approval, uploads, dashboard.
 
-FastAPI with server-rendered Jinja2 templates (autoescaped) and plain HTML forms; no front-end build.
-Documents are addressed by sha256 only; file paths never come from the client. Every POST form carries a
-CSRF token (double submit: a random cookie that the form must repeat). Bound to 127.0.0.1 unless a
-`review_token` is configured, which is then required (HTTP Basic password, or the login form's cookie)."""
+FastAPI with server-rendered Jinja2 templates (autoescaped), plain HTML forms and one stylesheet; no
+script, no front-end build. Documents are addressed by sha256 only; file paths never come from the client.
+Who may call which route, from where, is `web.security` (Host and Origin checks, sessions, sign-in, CSRF
+tokens signed with a server secret, security headers); every form that changes a record names the record
+version it shows, and a form for an older version gets 409.
+"""
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 import re
 import threading
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import FormData, UploadFile
+from starlette.types import Receive, Scope, Send
 
 from models.record import ReportRecord
 from models.settings import Settings
@@ -31,18 +35,30 @@ from web.charts import bar_chart
 from web.pages import page_image
 from web.records import LATERALITIES, MMI_STATUSES, apply_corrections, describe_note, field_rows
 from web.security import (
-    AUTH_COOKIE,
-    CSRF_COOKIE,
-    NAME_COOKIE,
+    UPLOAD_PATH,
+    Access,
     Guard,
     actor,
-    auth_cookie_value,
     check_bind,
-    set_cookie,
+    check_config,
+    clear_session_cookie,
+    load_secret,
+    security_headers,
+    session_cookie,
+    session_of,
+    sign_in_refusal,
 )
 from web.uploads import UploadJob, Uploads, safe_upload_name
 
+if TYPE_CHECKING:
+    import uvicorn
+
 log = logging.getLogger(__name__)
+
+__all__ = ["check_bind", "create_app", "serve", "server_config"]
+
+STATIC = Path(__file__).resolve().parent / "static"
+CSRF_REFUSED = "missing or wrong CSRF token (or your session ended); reload the page and try again"
 
 
 STATUSES = ("needs_review", "ready", "approved", "rejected", "exported", "failed")
@@ -51,14 +67,46 @@ STATUSES = ("needs_review", "ready", "approved", "rejected", "exported", "failed
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
+class ReviewApp(FastAPI):
+    """FastAPI that puts the security headers on every response, including Starlette's own 500 page."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await super().__call__(scope, receive, security_headers(send) if scope["type"] == "http" else send)
+
+
 async def _form(request: Request) -> FormData:
-    """The posted form, after checking its CSRF token against the cookie."""
+    """The posted form (at most FORM_MAX_BYTES), after checking its CSRF token against the session."""
     form = await request.form()
-    sent = form.get("csrf")
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not isinstance(sent, str) or not cookie or not hmac.compare_digest(sent, cookie):
-        raise HTTPException(403, "missing or wrong CSRF token; reload the page and try again")
+    access: Access = request.app.state.access
+    if not access.csrf_ok(session_of(request), form.get("csrf")):
+        raise HTTPException(403, CSRF_REFUSED)
     return form
+
+
+def _shown_version(form: FormData, doc: dict[str, Any]) -> None:
+    """Refuse (409) a form made for a version of the record that is no longer the latest."""
+    raw = form.get("version")
+    try:
+        shown = int(raw) if isinstance(raw, str) else None
+    except ValueError:
+        shown = None
+    if shown is None:
+        raise HTTPException(
+            400, "the form does not say which version of the record it shows; reload the page"
+        )
+    if shown != doc["version"]:
+        raise HTTPException(
+            409,
+            f"this record changed after you opened it: you looked at v{shown}, the latest is "
+            f"v{doc['version']}. Nothing was saved. Reload the page, check the latest version and try again.",
+        )
+
+
+def _local_path(value: object) -> str:
+    """A path on this app to go back to after a form (never another site)."""
+    if isinstance(value, str) and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"
 
 
 async def save_upload(upload: UploadFile, home: Home, settings: Settings) -> tuple[str, Path]:
@@ -113,8 +161,10 @@ def _summary(doc: dict[str, Any]) -> dict[str, Any]:
 
 def create_app(settings: Settings) -> FastAPI:
     """The review app over the home folder and store of `settings`."""
+    check_config(settings)
     home = Home(settings.home).ensure()
     store = Store.for_home(home, settings.database_url)
+    access = Access(settings, load_secret(settings, home.root))
     uploads = Uploads(settings)
     env = Environment(
         loader=PackageLoader("web", "templates"),
@@ -126,17 +176,37 @@ def create_app(settings: Settings) -> FastAPI:
     env.filters["describe"] = describe_note
     review_run: dict[str, str] = {}
     run_lock = threading.Lock()
+    #: Held from the version check to the write, so two reviewers' forms cannot both pass the check
+    #: (the store's versions are not compare-and-set).
+    write_lock = threading.Lock()
 
-    app = FastAPI(title="medlegal review", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(Guard, settings=settings)
+    app = ReviewApp(title="medlegal review", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(Guard, access=access)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.uploads = uploads
     app.state.store = store
+    app.state.access = access
 
-    def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    def render(
+        request: Request,
+        template: str,
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
+        **ctx: Any,
+    ) -> HTMLResponse:
+        session = getattr(request.state, "session", None)
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":
+            here = "/"
         html = env.get_template(template).render(
-            csrf=request.state.csrf, actor=actor(request), token_required=bool(settings.review_token), **ctx
+            csrf=access.csrf_token(session) if session else "",
+            actor=actor(request) if session else "",
+            signed_in=bool(session and session.user),
+            passwords=access.passwords,
+            here=here,
+            **ctx,
         )
-        return HTMLResponse(html, status_code=status_code)
+        return HTMLResponse(html, status_code=status_code, headers=headers)
 
     def documents() -> list[dict[str, Any]]:
         return [_summary(d) for d in store.documents_overview()]
@@ -224,7 +294,7 @@ def create_app(settings: Settings) -> FastAPI:
         ev = selected["evidence"] if selected else None
         shown_page = page or (ev.page if ev else 1)
         shown_page = max(1, min(shown_page, record.source.page_count or 1))
-        image = page_image(home, store, sha256, shown_page)
+        image = page_image(home, store, settings, sha256, shown_page)
         boxes = []
         if image is not None:
             for r in rows:
@@ -261,7 +331,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/doc/{sha256}/page/{page}.png")
     def page_png(sha256: str, page: int) -> FileResponse:
         load(sha256)
-        image = page_image(home, store, sha256, page)
+        image = page_image(home, store, settings, sha256, page)
         if image is None:
             raise HTTPException(404, "the original of this page is not in the archive")
         return FileResponse(image.png, media_type="image/png")
@@ -269,24 +339,30 @@ def create_app(settings: Settings) -> FastAPI:
     @app.post("/doc/{sha256}/edit")
     async def edit(request: Request, sha256: str) -> Response:
         form = await _form(request)
-        doc = load(sha256)
-        record = ReportRecord.model_validate(doc["record"])
-        new, events = apply_corrections(record, form)
-        if events:
-            status = (
-                "needs_review" if doc["review_status"] in ("approved", "rejected") else doc["review_status"]
-            )
-            store.save_review_version(sha256, new, status, run_id(), actor(request), events)
+        with write_lock:
+            doc = load(sha256)
+            _shown_version(form, doc)
+            record = ReportRecord.model_validate(doc["record"])
+            new, events = apply_corrections(record, form)
+            if events:
+                status = (
+                    "needs_review"
+                    if doc["review_status"] in ("approved", "rejected")
+                    else doc["review_status"]
+                )
+                store.save_review_version(sha256, new, status, run_id(), actor(request), events)
         return RedirectResponse(f"/doc/{sha256}", status_code=303)
 
     async def decide(request: Request, sha256: str, action: str) -> Response:
         form = await _form(request)
-        doc = load(sha256)
         comment = form.get("comment")
         comment = comment.strip()[:2000] if isinstance(comment, str) else ""
         if action == "rejected" and not comment:
             raise HTTPException(400, "say why the record is rejected")
-        store.set_review_status(doc["record_id"], action, actor(request), action, comment or None)
+        with write_lock:
+            doc = load(sha256)
+            _shown_version(form, doc)
+            store.set_review_status(doc["record_id"], action, actor(request), action, comment or None)
         return RedirectResponse(f"/doc/{sha256}", status_code=303)
 
     @app.post("/doc/{sha256}/approve")
@@ -297,19 +373,23 @@ def create_app(settings: Settings) -> FastAPI:
     async def reject(request: Request, sha256: str) -> Response:
         return await decide(request, sha256, "rejected")
 
-    @app.post("/upload")
+    @app.post(UPLOAD_PATH)
     async def upload(request: Request) -> Response:
-        form = await _form(request)
+        # The token comes in the URL (or a header): it is checked before a byte of the body is parsed.
+        sent = request.query_params.get("csrf") or request.headers.get("x-csrf-token")
+        if not access.csrf_ok(session_of(request), sent):
+            raise HTTPException(403, CSRF_REFUSED)
         errors = []
-        for item in form.getlist("files"):
-            if not isinstance(item, UploadFile) or not item.filename:
-                continue
-            try:
-                name, path = await save_upload(item, home, settings)
-            except ValueError as e:
-                errors.append(f"{item.filename}: {e}")
-                continue
-            uploads.submit(UploadJob(id=uuid.uuid4().hex[:12], name=item.filename, stored_as=name), path)
+        async with request.form(max_files=settings.review_upload_max_files, max_fields=10) as form:
+            for item in form.getlist("files"):
+                if not isinstance(item, UploadFile) or not item.filename:
+                    continue
+                try:
+                    name, path = await save_upload(item, home, settings)
+                except ValueError as e:
+                    errors.append(f"{item.filename}: {e}")
+                    continue
+                uploads.submit(UploadJob(id=uuid.uuid4().hex[:12], name=item.filename, stored_as=name), path)
         if errors:
             return render(request, "error.html", status_code=400, errors=errors)
         return RedirectResponse("/", status_code=303)
@@ -323,12 +403,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.post("/reviewer")
     async def set_reviewer(request: Request) -> Response:
+        """Without passwords: the name the audit trail records for this browser's session."""
         form = await _form(request)
+        if access.passwords:
+            raise HTTPException(400, "you are recorded under the name you signed in with")
         name = form.get("name")
-        response = RedirectResponse(request.headers.get("referer") or "/", status_code=303)
         if isinstance(name, str) and name.strip():
-            set_cookie(response, NAME_COOKIE, name.strip()[:64])
-        return response
+            session_of(request).name = " ".join(name.split())[:64]
+        return RedirectResponse(_local_path(form.get("next")), status_code=303)
 
     @app.get("/dashboard", response_class=HTMLResponse)
     def dashboard(request: Request) -> HTMLResponse:
@@ -359,30 +441,61 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.post("/login")
     async def login(request: Request) -> Response:
+        """Sign in: a new session for the identity whose password this is (limited per client and overall)."""
         form = await _form(request)
         token = form.get("token")
-        if not settings.review_token or not isinstance(token, str):
+        if not access.passwords or not isinstance(token, str):
             return RedirectResponse("/", status_code=303)
-        if not hmac.compare_digest(token.encode(), settings.review_token.encode()):
+        client = access.client(request.scope)
+        wait = access.limiter.retry_after(client)
+        if wait > 0:
+            message, headers = sign_in_refusal(wait)
+            return render(request, "login.html", status_code=429, headers=headers, error=message)
+        user = access.authenticate(token)
+        if user is None:
+            access.limiter.failed(client)
             return render(request, "login.html", status_code=401, error="wrong password")
+        access.sessions.drop(session_of(request).id)
         response = RedirectResponse("/", status_code=303)
-        set_cookie(response, AUTH_COOKIE, auth_cookie_value(settings.review_token))
+        session_cookie(response, access.sessions.new(user).id, access.secure(request.scope))
+        return response
+
+    @app.post("/logout")
+    async def logout(request: Request) -> Response:
+        await _form(request)
+        access.sessions.drop(session_of(request).id)
+        response = RedirectResponse("/login" if access.passwords else "/", status_code=303)
+        clear_session_cookie(response, access.secure(request.scope))
         return response
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        csrf = getattr(request.state, "csrf", "")
-        html = env.get_template("error.html").render(
-            errors=[str(exc.detail)], csrf=csrf, actor=actor(request), token_required=False
+        return render(
+            request, "error.html", status_code=exc.status_code, headers=exc.headers, errors=[exc.detail]
         )
-        return HTMLResponse(html, status_code=exc.status_code)
 
     return app
 
 
+def server_config(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> uvicorn.Config:
+    """How uvicorn serves the review app: no access log (paths and queries can carry names), and no
+    X-Forwarded-* handling of its own (`review_trusted_proxies` decides whom to believe)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        create_app(settings),
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="warning",
+        proxy_headers=False,
+        server_header=False,
+    )
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the review app until Ctrl-C (no access log: paths and queries can carry names)."""
+    """Run the review app until Ctrl-C."""
     import uvicorn
 
     check_bind(host, settings)
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="warning")
+    uvicorn.Server(server_config(settings, host, port)).run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,15 +14,24 @@ from pipeline.cli import main
 from pipeline.errors import ConfigError, ExitCode
 from pipeline.operations.store import Store
 from tests.support.web import seed_record
-from web.app import CSRF_COOKIE, check_bind, create_app
+from web.app import check_bind, create_app
 
 SHA = "a" * 64
+TOKEN = "s3cret-" + "x" * 32
+LOCAL = "http://127.0.0.1"
+
+
+def csrf_of(client: TestClient, path: str = "/") -> str:
+    """The CSRF token the page at `path` puts in its forms (bound to the client's session)."""
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
 
 
 @pytest.fixture
 def client(web_settings: Settings, store: Store) -> TestClient:
-    c = TestClient(create_app(web_settings))
-    c.get("/")  # sets the CSRF cookie
+    c = TestClient(create_app(web_settings), base_url=LOCAL)
+    c.get("/")  # starts the session
     return c
 
 
@@ -35,11 +45,12 @@ def test_script_in_a_report_renders_as_text(client: TestClient, store: Store) ->
 
 def test_post_without_or_with_a_wrong_csrf_token_is_refused(client: TestClient, store: Store) -> None:
     stored = seed_record(store, SHA)
-    assert client.post(f"/doc/{SHA}/approve", data={"comment": "ok"}).status_code == 403
-    assert client.post(f"/doc/{SHA}/approve", data={"csrf": "x" * 43, "comment": "ok"}).status_code == 403
+    assert client.post(f"/doc/{SHA}/approve", data={"comment": "ok", "version": "1"}).status_code == 403
+    wrong = {"csrf": "x" * 43, "comment": "ok", "version": "1"}
+    assert client.post(f"/doc/{SHA}/approve", data=wrong).status_code == 403
     assert store.record_by_id(stored.id).review_status == "needs_review"  # type: ignore[union-attr]
     ok = client.post(
-        f"/doc/{SHA}/approve", data={"csrf": client.cookies[CSRF_COOKIE]}, follow_redirects=False
+        f"/doc/{SHA}/approve", data={"csrf": csrf_of(client), "version": "1"}, follow_redirects=False
     )
     assert ok.status_code == 303
     assert store.record_by_id(stored.id).review_status == "approved"  # type: ignore[union-attr]
@@ -47,9 +58,12 @@ def test_post_without_or_with_a_wrong_csrf_token_is_refused(client: TestClient, 
 
 def test_every_post_form_carries_the_csrf_token(client: TestClient, store: Store) -> None:
     seed_record(store, SHA)
+    token = csrf_of(client)
     for path in ("/", f"/doc/{SHA}"):
-        html = client.get(path).text
-        assert html.count('method="post"') == html.count('name="csrf" value="' + client.cookies[CSRF_COOKIE])
+        forms = re.findall(r'<form method="post"(.*?)</form>', client.get(path).text, re.S)
+        assert forms
+        for form in forms:  # in a hidden field, or in the URL for uploads (checked before the body is read)
+            assert f'name="csrf" value="{token}"' in form or f"?csrf={token}" in form
 
 
 def test_binding_beyond_localhost_needs_a_token(web_settings: Settings) -> None:
@@ -57,29 +71,32 @@ def test_binding_beyond_localhost_needs_a_token(web_settings: Settings) -> None:
     check_bind("::1", web_settings)
     with pytest.raises(ConfigError, match="without a password"):
         check_bind("0.0.0.0", web_settings)
-    check_bind("0.0.0.0", web_settings.model_copy(update={"review_token": "s3cret"}))
+    check_bind("0.0.0.0", web_settings.model_copy(update={"review_token": TOKEN}))
     code = main(["review", "--home", str(web_settings.home), "--host", "0.0.0.0", "--port", "1"])
     assert code == ExitCode.CONFIG
 
 
 def test_a_configured_token_is_required(web_settings: Settings, store: Store) -> None:
     seed_record(store, SHA)
-    c = TestClient(create_app(web_settings.model_copy(update={"review_token": "s3cret"})))
+    app = create_app(web_settings.model_copy(update={"review_token": TOKEN}))
+    c = TestClient(app, base_url=LOCAL)
     assert c.get("/", follow_redirects=False).headers["location"] == "/login"
-    basic = base64.b64encode(b"pat:s3cret").decode()
-    assert c.get("/", headers={"Authorization": f"Basic {basic}"}).status_code == 200
+    basic = base64.b64encode(f"pat:{TOKEN}".encode()).decode()
+    assert (
+        TestClient(app, base_url=LOCAL).get("/", headers={"Authorization": f"Basic {basic}"}).status_code
+        == 200
+    )
     wrong = base64.b64encode(b"pat:nope").decode()
-    assert c.get("/", headers={"Authorization": f"Basic {wrong}"}, follow_redirects=False).status_code == 303
-    c.get("/login")
-    csrf = c.cookies[CSRF_COOKIE]
+    assert c.get("/", headers={"Authorization": f"Basic {wrong}"}, follow_redirects=False).status_code == 401
+    csrf = csrf_of(c, "/login")
     assert c.post("/login", data={"csrf": csrf, "token": "nope"}).status_code == 401
-    c.post("/login", data={"csrf": csrf, "token": "s3cret"})
+    c.post("/login", data={"csrf": csrf, "token": TOKEN})
     assert SHA in c.get("/").text
 
 
 def test_an_upload_that_is_not_a_report_is_refused(client: TestClient, web_settings: Settings) -> None:
     files = [("files", ("notes.txt", b"hello, not a pdf", "text/plain"))]
-    r = client.post("/upload", data={"csrf": client.cookies[CSRF_COOKIE]}, files=files)
+    r = client.post("/upload", params={"csrf": csrf_of(client)}, files=files)
     assert r.status_code == 400
     assert "unknown file signature" in r.text
     assert list((web_settings.home / "inbox").iterdir()) == []
@@ -92,9 +109,11 @@ def test_documents_are_addressed_by_sha256_only(client: TestClient) -> None:
 
 def test_corrections_make_a_new_version_with_an_audit_trail(client: TestClient, store: Store) -> None:
     seed_record(store, SHA, wpi=8)
-    client.cookies.set("medlegal_reviewer", "Pat")
+    csrf = csrf_of(client)
+    client.post("/reviewer", data={"csrf": csrf, "name": "Pat"})
     form = {
-        "csrf": client.cookies[CSRF_COOKIE],
+        "csrf": csrf,
+        "version": "1",
         "mmi_status": "reached",
         "mmi_date": "2025-03-01",
         "imp-0-body_part": "lumbar spine",
@@ -116,7 +135,7 @@ def test_corrections_make_a_new_version_with_an_audit_trail(client: TestClient, 
     events = [(e["action"], e["actor"], json.loads(e["note"])) for e in store.document_events(SHA)[1:]]
     assert ("corrected", "Pat", {"field": "impairments[0].wpi", "from": 8, "to": 10}) in events
     assert ("added", "Pat", {"field": "impairments[1]", "from": None, "to": "left knee 4% WPI"}) in events
-    remove = {**form, "imp-1-remove": "1", "new-body_part": "", "new-wpi": ""}
+    remove = {**form, "version": "2", "imp-1-remove": "1", "new-body_part": "", "new-wpi": ""}
     remove.update({"imp-1-body_part": "knee", "imp-1-laterality": "left", "imp-1-wpi": "4"})
     client.post(f"/doc/{SHA}/edit", data=remove)
     assert len(store.record_versions(SHA)[-1].record().impairments) == 1
@@ -125,9 +144,10 @@ def test_corrections_make_a_new_version_with_an_audit_trail(client: TestClient, 
 
 def test_reject_needs_a_comment(client: TestClient, store: Store) -> None:
     stored = seed_record(store, SHA)
-    csrf = client.cookies[CSRF_COOKIE]
-    assert client.post(f"/doc/{SHA}/reject", data={"csrf": csrf, "comment": ""}).status_code == 400
-    client.post(f"/doc/{SHA}/reject", data={"csrf": csrf, "comment": "wrong applicant"})
+    csrf = csrf_of(client)
+    empty = {"csrf": csrf, "version": "1", "comment": ""}
+    assert client.post(f"/doc/{SHA}/reject", data=empty).status_code == 400
+    client.post(f"/doc/{SHA}/reject", data={**empty, "comment": "wrong applicant"})
     assert store.record_by_id(stored.id).review_status == "rejected"  # type: ignore[union-attr]
     assert "rejected (1)" in client.get("/").text
 

@@ -22,7 +22,7 @@ from sample_reports.generate import generate_corpus
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
-def _wait_for_upload(page: Page, base: str, timeout_s: float = 60) -> str:
+def _wait_for_upload(page: Page, base: str, timeout_s: float = 240) -> str:
     deadline = time.monotonic() + timeout_s
     while True:
         page.goto(base + "/")
@@ -41,8 +41,13 @@ def test_upload_review_correct_approve_and_export(
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(20_000)
+    # The CSP allows no inline script or style: anything the page needs and the browser refused shows here.
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
 
     page.goto(live_server + "/")
+    header = page.locator("header").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert header == "rgb(32, 58, 90)", "the stylesheet did not apply"
     page.fill("input[name=name]", "Pat Paralegal")
     page.click("header button")
     page.set_input_files("input[name=files]", str(report))
@@ -103,6 +108,7 @@ def test_upload_review_correct_approve_and_export(
 
     page.reload()
     expect(page.locator("#doc-status")).to_have_text("exported")
+    assert refused == []
     context.close()
 
 
