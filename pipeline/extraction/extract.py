@@ -143,7 +143,11 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
         "report_date": "report.report_date",
         "mmi_date": "mmi.date",
     }
+    everywhere = rt.assembled.header_text + "\n" + rt.assembled.text
+    confirmed = bool(claim.case_numbers) and all(everywhere.count(n) >= 2 for n in claim.case_numbers)
     for key, conf in form.ocr_confidence.items():
+        if key == "case_number" and confirmed:
+            continue  # every case number is read the same on two or more lines (repeated headers): trusted
         if key in field_names and conf < settings.field_ocr_confidence:
             flags.append(
                 Flag(

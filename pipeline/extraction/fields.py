@@ -210,5 +210,19 @@ def read_fields(document: Document, max_pages: int = 3) -> Fields:
                     continue
                 out.values.setdefault(key, []).append((value, page.number))
                 if line.confidence is not None and key not in out.ocr_confidence:
-                    out.ocr_confidence[key] = line.confidence
+                    out.ocr_confidence[key] = _value_confidence(value, [line, below, above], line.confidence)
     return out
+
+
+def _value_confidence(value: str, lines: list[Line | None], fallback: float) -> float:
+    """Tesseract's mean word confidence over the words of `value` (not over the line, where a speck read
+    as a stray word or the label drags it down); the line's confidence when the words are not found."""
+    wanted = {t for t in re.findall(r"[\w/\-.]+", value) if re.search(r"[A-Za-z0-9]{2}", t)}
+    confs = [
+        w.confidence
+        for line in lines
+        if line is not None
+        for w in line.words
+        if w.confidence is not None and w.text.strip(" ,;:()") in wanted
+    ]
+    return sum(confs) / len(confs) if confs else fallback
