@@ -54,6 +54,9 @@ class Page(BaseModel):
     text_source: TextSource
     #: Why the page was read from its text layer or OCR'd (the triage decision, logged too).
     triage_reason: str = ""
+    #: For a text-layer page, the library that read its words: PDFium (the default), or pdfplumber for
+    #: pages with ruled tables. None for OCR'd pages.
+    text_reader: Literal["pdfium", "pdfplumber"] | None = None
     #: Clockwise rotation (0, 90, 180, 270) applied to read the page upright.
     rotation: int = 0
     #: Mean word confidence of the OCR'd page (0-100); None for text-layer pages.

@@ -21,6 +21,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 FAX_DPI = (204, 196)
+FAX_STANDARD_DPI = (204, 98)
 
 
 def _dpi(img: Image.Image, default: float = 300.0) -> tuple[float, float]:
@@ -72,12 +73,20 @@ def office_scan(
     return _with_dpi(out, dpi)
 
 
-def fax(img: Image.Image, seed: int, skew_deg: float = 0.6, noise: float = 0.003) -> Image.Image:
-    """A fine-mode fax: 204x196 dpi, bilevel, a little skew, jagged edges and salt-and-pepper noise."""
+def fax(
+    img: Image.Image,
+    seed: int,
+    skew_deg: float = 0.6,
+    noise: float = 0.003,
+    dpi: tuple[int, int] = FAX_DPI,
+) -> Image.Image:
+    """A fax: bilevel at fax resolution (fine mode 204x196 dpi, or standard mode `FAX_STANDARD_DPI`,
+    204x98, whose pixels are twice as tall as wide), a little skew, jagged edges and salt-and-pepper
+    noise."""
     rng = np.random.default_rng(seed)
     sx, sy = _dpi(img)
     w, h = img.size
-    size = (round(w * FAX_DPI[0] / sx), round(h * FAX_DPI[1] / sy))
+    size = (round(w * dpi[0] / sx), round(h * dpi[1] / sy))
     gray = img.convert("L").rotate(skew_deg, resample=Image.Resampling.BICUBIC, fillcolor=255)
     gray = gray.resize(size, Image.Resampling.BOX)
     arr = np.asarray(gray, dtype=np.float32) + rng.normal(0.0, 18.0, (size[1], size[0])).astype(np.float32)
@@ -85,7 +94,29 @@ def fax(img: Image.Image, seed: int, skew_deg: float = 0.6, noise: float = 0.003
     flips = rng.random(bits.shape) < noise
     bits ^= flips
     out = Image.fromarray((bits * 255).astype(np.uint8), mode="L").convert("1", dither=Image.Dither.NONE)
-    return _with_dpi(out, (float(FAX_DPI[0]), float(FAX_DPI[1])))
+    return _with_dpi(out, (float(dpi[0]), float(dpi[1])))
+
+
+def photo(img: Image.Image, seed: int, long_side: int = 2400, tilt_deg: float = 2.0) -> Image.Image:
+    """A phone photo of a printed page: no usable dpi, uneven light, soft focus, a slight tilt and JPEG
+    artefacts (returned as an RGB image; save it as JPEG)."""
+    rng = np.random.default_rng(seed)
+    factor = long_side / max(img.size)
+    gray = img.convert("L").resize(
+        (round(img.width * factor), round(img.height * factor)), Image.Resampling.LANCZOS
+    )
+    gray = gray.rotate(tilt_deg, resample=Image.Resampling.BICUBIC, fillcolor=200)
+    gray = gray.filter(ImageFilter.GaussianBlur(0.9))
+    arr = np.asarray(gray, dtype=np.float32)
+    h, w = arr.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    cx, cy = w * rng.uniform(0.3, 0.7), h * rng.uniform(0.3, 0.7)
+    light = 1.0 - 0.35 * (((xx - cx) / w) ** 2 + ((yy - cy) / h) ** 2)  # a lamp off-centre, darker corners
+    arr = 25.0 + (arr * light) * (215.0 / 255.0)
+    arr += rng.normal(0.0, 6.0, arr.shape).astype(np.float32)
+    out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), mode="L").convert("RGB")
+    out.info.pop("dpi", None)
+    return out
 
 
 def rotate(img: Image.Image, degrees: int) -> Image.Image:
@@ -134,8 +165,17 @@ def save_pdf(
     return path
 
 
-def save_tiff_g4(images: Sequence[Image.Image], path: Path, dpi: tuple[float, float] = FAX_DPI) -> Path:
-    """A multi-page bilevel TIFF with CCITT Group 4 compression, as fax servers write them."""
+def save_tiff_g4(
+    images: Sequence[Image.Image],
+    path: Path,
+    dpi: tuple[float, float] | None = None,
+    compression: str = "group4",
+) -> Path:
+    """A multi-page bilevel TIFF with CCITT Group 4 (or `compression="group3"`) compression, as fax
+    servers write them; `dpi` defaults to the first image's."""
     pages = [img if img.mode == "1" else img.convert("1", dither=Image.Dither.NONE) for img in images]
-    pages[0].save(path, format="TIFF", compression="group4", save_all=True, append_images=pages[1:], dpi=dpi)
+    dpi = dpi or _dpi(images[0], default=float(FAX_DPI[0]))
+    pages[0].save(
+        path, format="TIFF", compression=compression, save_all=True, append_images=pages[1:], dpi=dpi
+    )
     return path

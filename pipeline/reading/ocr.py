@@ -9,7 +9,7 @@ when enough pages are queued, so a 1,000-page scan never sits in memory at once.
 Per page: orientation (0/90/180/270) by a fast ink-profile check (`imaging.detect_orientation`), with
 Tesseract OSD on an ink-centred crop when that check is unsure (OSD costs a third of the OCR time of a
 page, the check a twentieth); deskew by projection profile; 3x3 median + Otsu; then one
-`tesseract ... tsv` call (1-bit PBM on stdin) for words, boxes and confidences. Boxes are reported in PDF points of the page
+`image_to_data` call through pytesseract (1-bit PBM) for words, boxes and confidences. Boxes are reported in PDF points of the page
 turned upright (`Page.rotation`), with the deskew undone, so they land on the page as a viewer shows it.
 """
 
@@ -18,9 +18,9 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
+import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import Protocol
 
 import numpy as np
+import pytesseract
 
 from models.document import BBox, Line, Page, TextSource, Word
 from models.settings import Settings
@@ -84,13 +85,21 @@ class OcrEngine(Protocol):
 
 
 class TesseractEngine:
-    """Runs the `tesseract` command: image on stdin, OSD text or TSV on stdout, one thread per process."""
+    """Tesseract through pytesseract (`image_to_data`, `image_to_osd`), one process per call.
+
+    The page image is written to a private temporary directory (mode 0700, removed after the call) and
+    handed to pytesseract as a path, so the 1-bit PBM reaches Tesseract without a second encoding.
+    OMP_THREAD_LIMIT=1 is set in this process's environment, which pytesseract's subprocesses inherit:
+    parallelism comes from one Tesseract process per OCR worker, not from OpenMP threads inside one.
+    pytesseract's command is a module global; it is set to this engine's `command` before each call (one
+    command per process in practice; tests point it at fakes to inject faults).
+    """
 
     def __init__(self, language: str = "eng", timeout_s: float = 60.0, command: str = "tesseract") -> None:
         self.language = language
         self.timeout_s = timeout_s
         self.command = command
-        self.env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        os.environ["OMP_THREAD_LIMIT"] = "1"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TesseractEngine:
@@ -102,55 +111,63 @@ class TesseractEngine:
         if shutil.which(self.command) is None:
             raise DependencyError(f"the OCR engine `{self.command}` is not installed or not on PATH")
 
-    def _run(self, args: list[str], image: bytes, page: PageImage) -> subprocess.CompletedProcess[bytes]:
-        try:
-            return subprocess.run(
-                [self.command, "stdin", "stdout", *args],
-                input=image,
-                capture_output=True,
-                env=self.env,
-                timeout=self.timeout_s,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as e:
-            raise OcrTimeoutError(
-                f"page {page.number}: Tesseract took longer than {self.timeout_s:g}s", path=page.source
-            ) from e
-        except FileNotFoundError as e:
-            raise DependencyError(f"the OCR engine `{self.command}` is not installed or not on PATH") from e
-        except OSError as e:
-            raise OcrError(f"page {page.number}: could not run Tesseract ({e})", path=page.source) from e
+    def _call(self, fn: Callable[..., str], image: bytes, suffix: str, page: PageImage, **kw: object) -> str:
+        pytesseract.pytesseract.tesseract_cmd = self.command
+        with tempfile.TemporaryDirectory(prefix="medlegal-ocr-") as tmp:
+            path = Path(tmp) / f"page{suffix}"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(image)
+            try:
+                return fn(str(path), timeout=self.timeout_s, **kw)
+            except pytesseract.TesseractError as e:
+                raise self._fail(str(e.message), e.status, page) from e
+            except RuntimeError as e:
+                # pytesseract's "Tesseract process timeout" (it kills the process); TesseractError, a
+                # subclass, is caught above.
+                raise OcrTimeoutError(
+                    f"page {page.number}: Tesseract took longer than {self.timeout_s:g}s", path=page.source
+                ) from e
+            except pytesseract.TesseractNotFoundError as e:
+                raise DependencyError(
+                    f"the OCR engine `{self.command}` is not installed or not on PATH"
+                ) from e
+            except OSError as e:
+                raise OcrError(f"page {page.number}: could not run Tesseract ({e})", path=page.source) from e
 
-    def _fail(self, proc: subprocess.CompletedProcess[bytes], page: PageImage) -> MedlegalError:
-        err = proc.stderr.decode("utf-8", "replace").strip()
+    def _fail(self, err: str, status: object, page: PageImage) -> MedlegalError:
         if "Failed loading language" in err or "Error opening data file" in err:
             return DependencyError(
                 f"Tesseract has no data for language {self.language!r}",
                 hint=f"install it: sudo apt-get install -y tesseract-ocr-{self.language}",
             )
-        last = err.splitlines()[-1] if err else f"exit status {proc.returncode}"
-        return OcrError(f"page {page.number}: Tesseract failed ({last})", path=page.source)
+        last = err.strip().splitlines()[-1] if err.strip() else f"exit status {status}"
+        return OcrError(f"page {page.number}: Tesseract failed ({last[-200:]})", path=page.source)
 
     def orientation(self, png: bytes, *, page: PageImage) -> Orientation | None:
         """Tesseract OSD (--psm 0); None on pages with too few characters to judge."""
-        proc = self._run(["--psm", "0", "-c", "min_characters_to_try=20"], png, page)
-        out = proc.stdout.decode("utf-8", "replace")
-        fields = dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
-        if proc.returncode != 0 or "Rotate" not in fields:
-            if b"Too few characters" in proc.stderr or proc.returncode == 0:
+        try:
+            out = self._call(
+                pytesseract.image_to_osd, png, ".png", page, config="--psm 0 -c min_characters_to_try=20"
+            )
+        except OcrError as e:
+            # Too little text: Tesseract says so, or (exit 0) writes no OSD file at all.
+            if "Too few characters" in str(e.__cause__) or isinstance(e.__cause__, FileNotFoundError):
                 return None
-            raise self._fail(proc, page)
+            raise
+        fields = dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+        if "Rotate" not in fields:
+            return None
         return Orientation(
             rotate=int(fields["Rotate"].strip()) % 360,
             confidence=float(fields.get("Orientation confidence", "0").strip()),
         )
 
     def words(self, image: bytes, *, page: PageImage) -> list[OcrWord]:
-        """Words with boxes and confidences from one `tesseract ... tsv` call."""
-        proc = self._run(["-l", self.language, "--psm", "3", "tsv"], image, page)
-        if proc.returncode != 0:
-            raise self._fail(proc, page)
-        return parse_tsv(proc.stdout.decode("utf-8", "replace"))
+        """Words with boxes and confidences from one `image_to_data` call (TSV)."""
+        suffix = ".pbm" if image[:2] == b"P4" else ".png"
+        tsv = self._call(pytesseract.image_to_data, image, suffix, page, lang=self.language, config="--psm 3")
+        return parse_tsv(tsv)
 
 
 def parse_tsv(tsv: str) -> list[OcrWord]:

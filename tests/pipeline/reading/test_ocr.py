@@ -83,6 +83,22 @@ def test_fax_tiff_group4_is_read_page_by_page(fax_doc: Document) -> None:
         assert word_recall(_expected(n), page.text) >= 0.93
 
 
+def test_standard_mode_fax_keeps_its_aspect(inputs_dir: Path, one_page: Path, settings: Settings) -> None:
+    """A Group 3 fax at 204 x 98 dpi (pixels twice as tall as wide), one page fed in sideways: read as a
+    letter page, upright, not squashed by a guessed square resolution."""
+    img = scan.render_pdf(one_page, 300)[0]
+    pages = [
+        scan.fax(img, seed=5, dpi=scan.FAX_STANDARD_DPI),
+        scan.fax(scan.rotate(img, 90), seed=6, dpi=scan.FAX_STANDARD_DPI),
+    ]
+    tif = scan.save_tiff_g4(pages, inputs_dir / "fax-standard.tif", compression="group3")
+    doc = read_document(tif, settings)
+    for page in doc.pages:
+        assert (round(page.width), round(page.height)) == (612, 792)
+        assert word_recall(_expected(0), page.text) >= 0.9
+    assert [p.rotation for p in doc.pages] == [0, 270]
+
+
 def test_scan_with_garbage_text_layer_is_ocrd(inputs_dir: Path, one_page: Path, settings: Settings) -> None:
     page = read_document(garbage_layer_pdf(one_page, inputs_dir / "garbage.pdf", seed=4), settings).pages[0]
     assert page.text_source == TextSource.OCR
@@ -153,7 +169,7 @@ def test_missing_language_data_raises_dependency_error(settings: Settings) -> No
 
 def test_tesseract_runs_single_threaded(tmp_path: Path, settings: Settings) -> None:
     record = tmp_path / "env.txt"
-    fake = _fake_tesseract(tmp_path, f'echo "$OMP_THREAD_LIMIT" > {record}; cat > /dev/null; echo level')
+    fake = _fake_tesseract(tmp_path, f'echo "$OMP_THREAD_LIMIT" > {record}; echo level > "$2.tsv"')
     os.environ["OMP_THREAD_LIMIT"] = "4"
     try:
         ocr_page(_text_page(), TesseractEngine(command=str(fake)), settings)
