@@ -1,6 +1,8 @@
 # Two commands do all the set-up on a fresh Debian/Ubuntu machine:
 #   make run    create .venv, install medlegal and the system packages it needs, run the main job
 #   make test   the same set-up, then ruff, mypy and pytest
+# Python packages come from requirements.lock only: exact versions with their SHA-256 hashes (pip
+# --require-hashes), the test and lint tools included; `make lock` regenerates it (docs/operations.md).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -9,8 +11,13 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils chromium
 SYSTEM_COMMANDS := tesseract pdftotext chromium
 HOME_DIR ?= var
+LOCK := requirements.lock
+#: What the editable install needs to build without build isolation (so it too comes from the lock).
+BUILD_REQUIREMENTS := 'pip>=24' 'setuptools>=77'
+#: `make lock UPGRADE=--upgrade` moves every pin to the newest release the floors in pyproject.toml allow.
+UPGRADE ?=
 
-.PHONY: run test lint format setup sysdeps corpus bench clean
+.PHONY: run test lint format setup sysdeps lock corpus bench clean
 
 run: setup
 	$(BIN)/medlegal run-demo --home $(HOME_DIR)
@@ -43,11 +50,20 @@ sysdeps:
 	  fi; \
 	fi
 
-$(STAMP): pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+$(STAMP): pyproject.toml $(LOCK)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --require-hashes --only-binary=:all: -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# The lock for every Python from 3.11 on Linux and elsewhere (markers), keeping the current pins unless
+# UPGRADE=--upgrade; uv is a maintainer's tool and is not in the lock.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m uv --version >/dev/null 2>&1 || $(BIN)/python -m pip install -q uv
+	printf '%s\n' $(BUILD_REQUIREMENTS) | $(BIN)/python -m uv pip compile pyproject.toml - --extra dev \
+	  --universal --python-version 3.11 --generate-hashes --no-annotate --custom-compile-command "make lock" --quiet \
+	  $(UPGRADE) --output-file $(LOCK)
 
 corpus: setup
 	$(BIN)/python -m sample_reports.generate

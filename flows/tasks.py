@@ -1,4 +1,9 @@
-"""The one Prefect task (one per document) and the fan-out shared by the flows; task runners."""
+"""The one Prefect task (one per document) and the fan-out shared by the flows; task runners.
+
+File names are often patients' names, and Prefect keeps what it is given in its own database: task runs
+are named by the document's sha256 prefix (`Claim.label`), never by its file name, and flows that take
+file names send them to Prefect hidden (`HIDDEN`, see `flows.on_demand`).
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,9 @@ from pipeline.operations.summaries import summary_markdown
 
 log = logging.getLogger(__name__)
 
+#: What Prefect records instead of a parameter that names files.
+HIDDEN = "<hidden: file names are not sent to Prefect>"
+
 
 def _only_transient(task: Any, task_run: TaskRun, state: State) -> bool:
     """Retry a document only when it failed with a transient MedlegalError (database busy, …)."""
@@ -40,7 +48,7 @@ def _only_transient(task: Any, task_run: TaskRun, state: State) -> bool:
     name="process-document",
     cache_policy=NO_CACHE,
     retry_condition_fn=_only_transient,
-    task_run_name="{claim.name}",
+    task_run_name="{claim.label}",
 )
 def process_document(claim: Claim, ctx: Any) -> DocumentOutcome:
     """Process one claimed file to its end (archived or quarantined)."""
@@ -89,10 +97,13 @@ def finish(batch: Batch, outcomes: list[DocumentOutcome]) -> BatchSummary:
 def build_task_runner(settings: Settings) -> TaskRunner[Any]:
     """Threads by default; Dask for `dask_address` (an existing cluster) or task_runner="dask" (local)."""
     if settings.dask_address or settings.task_runner == "dask":
+        import dask
         from prefect_dask import DaskTaskRunner
 
         if settings.dask_address:
             return DaskTaskRunner(address=settings.dask_address)
+        # Each task starts a document worker process, which a daemonic Dask worker may not do.
+        dask.config.set({"distributed.worker.daemon": False})
         return DaskTaskRunner(
             cluster_kwargs={
                 "n_workers": settings.batch_workers,

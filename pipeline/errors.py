@@ -12,12 +12,18 @@
     │   ├── CorruptFileError           (exit 13)  truncated or damaged PDF/image
     │   ├── EncryptedPdfError          (exit 14)
     │   ├── NoPagesError               (exit 15)
-    │   └── LimitExceededError         (exit 16)  file, page count or pixels over a limit
+    │   ├── LimitExceededError         (exit 16)  file, page count, page size or pixels over a limit
+    │   │   └── MemoryLimitError       (exit 16)  the document needed more than worker_memory_mb
+    │   ├── NotRegularFileError        (exit 17)  a symlink, folder, pipe or device, not a plain file
+    │   └── FilePermissionError        (exit 18)  medlegal may not read the file
     ├── OcrError                       (exit 20)  Tesseract failed on a page
     │   └── OcrTimeoutError            (exit 21)  Tesseract took longer than the per-page limit
     ├── DocumentTimeoutError           (exit 21)  one document took longer than document_timeout_s
+    ├── WorkerCrashError               (exit 22)  the worker process reading the document died
+    │   └── RepeatedCrashError         (exit 22)  claimed max_claim_attempts times, never finished
     ├── StoreError                     (exit 30)  database or home folder problem
     │   └── WebhookError               (exit 31)  one POST to the case system failed (kept for the next export)
+    ├── HomePermissionError            (exit 32)  medlegal lacks a permission on the home folder or inbox
     ├── EvaluationError                (exit 40)  an evaluation fell below its floor
     └── InternalError                  (exit 1)   a bug: an unexpected exception inside a stage
 
@@ -50,10 +56,14 @@ class ExitCode(IntEnum):
     ENCRYPTED_PDF = 14
     NO_PAGES = 15
     LIMIT_EXCEEDED = 16
+    NOT_REGULAR_FILE = 17
+    FILE_PERMISSION = 18
     OCR_FAILED = 20
     OCR_TIMEOUT = 21
+    WORKER_CRASHED = 22
     STORE = 30
     WEBHOOK = 31
+    HOME_PERMISSION = 32
     EVALUATION_FAILED = 40
 
 
@@ -87,8 +97,12 @@ class MedlegalError(Exception):
     def one_line(self) -> str:
         """The single line shown to the user: file name, what went wrong, what to do."""
         where = f"{self.path.name}: " if self.path is not None else ""
+        return f"{where}{self.reason()}"
+
+    def reason(self) -> str:
+        """What went wrong and what to do, without the file name (stored beside the file it is about)."""
         tail = f"; {self.hint}" if self.hint else ""
-        return f"{where}{self.message}{tail}"
+        return f"{self.message}{tail}"
 
 
 class UsageError(MedlegalError):
@@ -157,6 +171,29 @@ class LimitExceededError(InputError):
     hint = "split the file, or raise the limit in medlegal.toml if it is trusted"
 
 
+class MemoryLimitError(LimitExceededError):
+    """The document's worker process ran out of the memory it may use (`worker_memory_mb`)."""
+
+    stage = "worker"
+    hint = "split the file, or raise worker_memory_mb in medlegal.toml if it is trusted"
+
+
+class NotRegularFileError(InputError):
+    """A symlink, folder, pipe or device where a report file was expected; it is never followed or read."""
+
+    exit_code = ExitCode.NOT_REGULAR_FILE
+    stage = "inbox"
+    hint = "drop the report itself into the inbox, not a link to it"
+
+
+class FilePermissionError(InputError):
+    exit_code = ExitCode.FILE_PERMISSION
+    hint = (
+        "let medlegal's user read the file: the program that drops reports should write them group-readable "
+        "(umask 007; see docs/operations.md, 'A shared inbox')"
+    )
+
+
 class OcrError(MedlegalError):
     stage = "ocr"
     exit_code = ExitCode.OCR_FAILED
@@ -186,6 +223,28 @@ class DocumentTimeoutError(MedlegalError):
     exit_code = ExitCode.OCR_TIMEOUT
     stage = "timeout"
     hint = "the document is too slow to read (often a noisy scan); rescan it, or raise document_timeout_s"
+
+
+class WorkerCrashError(MedlegalError):
+    """The worker process reading a document died (a crash in a library, or killed by the system)."""
+
+    exit_code = ExitCode.WORKER_CRASHED
+    stage = "worker"
+    hint = "the file crashes the reader; ask the sender for a new copy, or re-save it from a PDF viewer"
+
+
+class RepeatedCrashError(WorkerCrashError):
+    """A file claimed `max_claim_attempts` times by runs that all died before finishing it."""
+
+    stage = "claim"
+
+
+class HomePermissionError(MedlegalError):
+    """medlegal's user lacks a permission it needs on the home folder or the inbox."""
+
+    exit_code = ExitCode.HOME_PERMISSION
+    stage = "inbox"
+    hint = "fix the folder's owner, group or mode (docs/operations.md, 'A shared inbox'); medlegal never changes it"
 
 
 class InternalError(MedlegalError):

@@ -18,8 +18,16 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the sub-command; returns the exit code."""
+    """Run the sub-command; returns the exit code (32 when the inbox lacks a permission medlegal needs)."""
     settings = batch_settings(args)
+    from pipeline.operations.home import Home, check_inbox, regular_files
+    from pipeline.operations.workers import warm_workers
+
+    home = Home(settings.home).ensure()
+    check_inbox(home)  # before Prefect starts: a missing permission is one line and exit 32
+    if regular_files(home.inbox) and settings.task_runner == "threads" and not settings.dask_address:
+        # The document workers load the pipeline while Prefect starts.
+        warm_workers(settings.batch_workers, settings.worker_memory_mb)
     from flows.inbox import nightly_inbox
     from flows.tasks import build_task_runner
     from pipeline.operations.summaries import summary_text

@@ -3,39 +3,45 @@
 The Prefect flows call exactly these functions (one task per `process_claim`); `run_batch` is the same
 batch on a thread pool without Prefect, used by tests and as the benchmark's baseline.
 
+Opening a batch claims the inbox's regular files and hashes them; symlinks, pipes and devices, and files
+medlegal may not read, are quarantined there and then (`Batch.settled`). Each claimed document is then
+read and extracted in a worker process (`pipeline.operations.workers`: memory cap, killed on timeout,
+a crash costs only that document).
+
 For one document the order of effects is what makes a killed batch safe to run again:
-    store the record (commit) -> write outbox/<sha256>.json -> move the original to archive/
+    count the attempt -> store the record (commit) -> write outbox/<sha256>.json -> move the original
 A file still under processing/ of a dead run is taken over by the next run; if its record was already
 stored it is then a duplicate (archived, not processed twice), and a missing outbox file is rewritten
-from the store. Failures move the original to quarantine/ with NAME.error.json."""
+from the store. A content that `max_claim_attempts` runs started and none finished (it kills the batch
+process) is quarantined instead of being tried again. Failures move the original to quarantine/ with
+NAME.error.json."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
 import socket
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 from models.record import ReportRecord
 from models.settings import Settings
 from pipeline.errors import (
-    DocumentTimeoutError,
-    ExitCode,
     InputNotFoundError,
-    InternalError,
     MedlegalError,
+    NotRegularFileError,
+    RepeatedCrashError,
     StoreError,
 )
 from pipeline.operations.home import (
     Claim,
     Home,
+    check_inbox,
     claim_copy,
     claim_inbox_file,
     clean_temp_outputs,
@@ -45,15 +51,18 @@ from pipeline.operations.home import (
     open_run,
     quarantine_claim,
     recover_stale_claims,
+    refused_entries,
+    regular_files,
     scan_inbox,
     sha256_file,
     write_atomic,
 )
 from pipeline.operations.home import archive_claim as _archive
-from pipeline.operations.outcomes import BatchSummary, DocumentOutcome, ErrorInfo, Status
+from pipeline.operations.outcomes import BatchSummary, DocumentOutcome, ErrorInfo, Status, error_info
 from pipeline.operations.progress import Progress
 from pipeline.operations.store import Store, database_url
 from pipeline.operations.summaries import csv_text, jsonl_row
+from pipeline.operations.workers import run_in_worker, warm_workers, worker_nlp
 
 log = logging.getLogger(__name__)
 
@@ -89,28 +98,34 @@ class BatchContext:
 
 @dataclass
 class Batch:
-    """An opened batch: its context and the files it claimed."""
+    """An opened batch: its context, the files it claimed, and those it quarantined while claiming."""
 
     context: BatchContext
     trigger: str
     claims: list[Claim]
     started: float
     waiting: int = 0
+    #: Outcomes of claims finished while the batch opened: refused (not a regular file) or unreadable.
+    settled: list[DocumentOutcome] = field(default_factory=list)
 
 
-_local = threading.local()
+def _in_process_workers(settings: Settings) -> bool:
+    """Whether this process runs the batch's documents (threads), rather than Dask workers."""
+    return settings.task_runner == "threads" and not settings.dask_address
 
 
-def _nlp(settings: Settings) -> Any:
-    """The spaCy pipeline of this thread, built on first use (building it is slow; calls are not shared
-    across threads because spaCy components are not guaranteed thread-safe)."""
-    nlp = getattr(_local, "nlp", None)
-    if nlp is None:
-        from pipeline.extraction.nlp import build_nlp
-
-        nlp = build_nlp(settings)
-        _local.nlp = nlp
-    return nlp
+def _hash_claims(claims: Sequence[Claim], ctx: BatchContext, settled: list[DocumentOutcome]) -> list[Claim]:
+    """The claims with their sha256 (which names them in Prefect); those that cannot be hashed (not a
+    regular file, no permission to read) are quarantined into `settled`."""
+    hashed: list[Claim] = []
+    for claim in claims:
+        try:
+            hashed.append(dataclasses.replace(claim, sha256=sha256_file(claim.path)))
+        except MedlegalError as e:
+            settled.append(fail_claim(claim, ctx, e))
+        except FileNotFoundError:
+            log.warning("%s: gone from processing/ before it was hashed", claim.safe_name)
+    return hashed
 
 
 def open_batch(
@@ -126,6 +141,9 @@ def open_batch(
         if not path.is_file():
             raise InputNotFoundError("no such file", path=path)
     home = Home(settings.home).ensure()
+    if files is None:
+        for warning in check_inbox(home):
+            log.warning("%s", warning)
     run_id = new_run_id()
     url = database_url(home, settings.database_url)
     version = rules_version()
@@ -144,9 +162,14 @@ def open_batch(
     clean_temp_outputs(home)
     claims = recover_stale_claims(home, run_id, settings.stale_claim_s)
     waiting = 0
+    refused: list[tuple[Claim, str]] = []
     if files is None:
+        for path, why in refused_entries(home):
+            claim = claim_inbox_file(path, home, run_id)
+            if claim is not None:
+                refused.append((claim, why))
         ready = scan_inbox(home, settings.inbox_settle_s)
-        waiting = sum(1 for p in home.inbox.iterdir() if p.is_file()) - len(ready)
+        waiting = len(regular_files(home.inbox)) - len(ready)
         for path in ready:
             claim = claim_inbox_file(path, home, run_id)
             if claim is not None:
@@ -154,22 +177,33 @@ def open_batch(
     else:
         inbox = home.inbox.resolve()
         for path in files:
-            if path.resolve().parent == inbox:
+            # The folder it is in, not where a symlink points: a link in the inbox is refused as one.
+            if path.absolute().parent.resolve() == inbox:
                 claim = claim_inbox_file(path, home, run_id)
                 if claim is not None:
                     claims.append(claim)
             else:
                 claims.append(claim_copy(path, home, run_id))
+    settled = [fail_claim(c, ctx, NotRegularFileError(why)) for c, why in refused]
+    claims = _hash_claims(claims, ctx, settled)
+    if claims and _in_process_workers(settings):
+        warm_workers(min(settings.batch_workers, len(claims)), settings.worker_memory_mb)
     log.info(
-        "run %s (%s): %d file(s) claimed, %d recovered, %d waiting",
+        "run %s (%s): %d file(s) claimed, %d recovered, %d refused, %d waiting",
         run_id,
         trigger,
-        len(claims),
+        len(claims) + len(settled),
         sum(c.origin == "recovered" for c in claims),
+        len(settled),
         max(waiting, 0),
     )
     return Batch(
-        context=ctx, trigger=trigger, claims=claims, started=time.monotonic(), waiting=max(waiting, 0)
+        context=ctx,
+        trigger=trigger,
+        claims=claims,
+        started=time.monotonic(),
+        waiting=max(waiting, 0),
+        settled=settled,
     )
 
 
@@ -177,7 +211,7 @@ def close_batch(batch: Batch, outcomes: Sequence[DocumentOutcome]) -> BatchSumma
     """Write batch-<run>.jsonl and .csv to the outbox, finish the run in the store, release the folder."""
     ctx = batch.context
     home = ctx.home
-    ordered = sorted(outcomes, key=lambda o: o.filename)
+    ordered = sorted([*batch.settled, *outcomes], key=lambda o: o.filename)
     jsonl = home.outbox / f"batch-{ctx.run_id}.jsonl"
     csv_path = home.outbox / f"batch-{ctx.run_id}.csv"
     write_atomic(jsonl, "".join(json.dumps(jsonl_row(o)) + "\n" for o in ordered).encode())
@@ -210,52 +244,11 @@ def close_batch(batch: Batch, outcomes: Sequence[DocumentOutcome]) -> BatchSumma
     )
 
 
-def error_info(exc: BaseException) -> ErrorInfo:
-    """The reason recorded for a failed document: the error's own exit code, message and stage."""
-    if isinstance(exc, InternalError) and exc.__cause__ is not None:
-        cause = exc.__cause__
-        return ErrorInfo(
-            exit_code=int(ExitCode.ERROR),
-            error=type(cause).__name__,
-            message=f"internal error: {type(cause).__name__}: {cause}",
-            stage=exc.stage,
-        )
-    if isinstance(exc, MedlegalError):
-        return ErrorInfo(
-            exit_code=int(exc.exit_code), error=type(exc).__name__, message=exc.one_line(), stage=exc.stage
-        )
-    return ErrorInfo(
-        exit_code=int(ExitCode.ERROR),
-        error=type(exc).__name__,
-        message=f"internal error: {type(exc).__name__}: {exc}",
-        stage="process",
-    )
-
-
-def _call_with_timeout(fn: Callable[[], Any], timeout_s: float, name: str) -> Any:
-    """Run `fn` in a helper thread and give up after `timeout_s`; the late thread's result is discarded."""
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["result"] = fn()
-        except BaseException as e:
-            box["error"] = e
-
-    worker = threading.Thread(target=target, name=f"medlegal-doc-{name}", daemon=True)
-    worker.start()
-    worker.join(timeout_s)
-    if worker.is_alive():
-        raise DocumentTimeoutError(f"not finished after {timeout_s:g} s", path=name)
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
-
-
-def _process(path: Path, settings: Settings, nlp: Any) -> Any:
+def _process(path: Path, settings: Settings) -> ReportRecord:
+    """Read and extract one file; runs in a document worker process (`run_in_worker`)."""
     from pipeline.process import process_file
 
-    return process_file(path, settings, nlp)
+    return process_file(path, settings, worker_nlp()).record
 
 
 def _ensure_outbox(ctx: BatchContext, sha: str, body: str) -> Path:
@@ -273,7 +266,7 @@ def _note_intake(
         store.add_intake(ctx.run_id, claim.name, sha, status, record_id=record_id, stored_as=str(dst))
     except StoreError as e:
         log.error(
-            "%s (%s): %s, but the store could not record the intake: %s", claim.name, sha[:12], status, e
+            "%s (%s): %s, but the store could not record the intake: %s", claim.safe_name, sha[:12], status, e
         )
 
 
@@ -286,7 +279,10 @@ def process_claim(claim: Claim, ctx: BatchContext) -> DocumentOutcome:
     settings = ctx.settings
     store = ctx.store()
     recovered = claim.origin == "recovered"
-    sha = sha256_file(claim.path)
+    try:
+        sha = claim.sha256 or sha256_file(claim.path)
+    except MedlegalError as e:
+        return fail_claim(claim, ctx, e, started=t0)
     existing = None if ctx.reprocess else store.find_record(sha, ctx.rules_version)
     if existing is not None:
         out = _ensure_outbox(ctx, sha, existing.body)
@@ -306,23 +302,28 @@ def process_claim(claim: Claim, ctx: BatchContext) -> DocumentOutcome:
         )
         log.info("%s", outcome.log_line())
         return outcome
-    try:
-        nlp = _nlp(settings)
-        result = _call_with_timeout(
-            lambda: _process(claim.path, settings, nlp), settings.document_timeout_s, claim.name
+    attempts = store.start_attempt(sha, ctx.run_id)
+    if attempts > settings.max_claim_attempts:
+        crashed = RepeatedCrashError(
+            f"{attempts - 1} runs started this document and none finished it (the process reading it "
+            f"died each time: a crash or the system's out-of-memory killer); not tried again"
         )
-    except DocumentTimeoutError as e:
-        # The late thread may still be using this pipeline: the next document gets a fresh one.
-        _local.nlp = None
-        return fail_claim(claim, ctx, e, sha=sha, started=t0)
+        return fail_claim(claim, ctx, crashed, sha=sha, started=t0)
+    try:
+        record: ReportRecord = run_in_worker(
+            _process,
+            claim.path,
+            settings,
+            memory_mb=settings.worker_memory_mb,
+            timeout_s=settings.document_timeout_s,
+        )
     except MedlegalError as e:
         if e.transient:
             raise
         return fail_claim(claim, ctx, e, sha=sha, started=t0)
     except Exception as e:
-        log.debug("%s: unexpected error", claim.name, exc_info=True)
+        log.debug("%s: unexpected error", claim.safe_name, exc_info=True)
         return fail_claim(claim, ctx, e, sha=sha, started=t0)
-    record: ReportRecord = result.record
     # The record names the file as it was dropped, not the claimed path.
     source = record.source.model_copy(update={"filename": claim.name, "sha256": sha})
     record = record.model_copy(
@@ -366,10 +367,10 @@ def fail_claim(
 ) -> DocumentOutcome:
     """Quarantine a claimed file with the reason it failed; never raises for a store problem."""
     t0 = started if started is not None else time.monotonic()
-    info = error_info(exc)
-    if not claim.path.exists():
+    info = _scrubbed(error_info(exc), claim)
+    if not claim.path.is_symlink() and not claim.path.exists():
         # Already moved by whoever raised after finishing it; nothing to quarantine.
-        log.error("%s: failed after it left processing/: %s", claim.name, info.message)
+        log.error("%s: failed after it left processing/: %s", claim.safe_name, info.message)
         return DocumentOutcome(
             filename=claim.name,
             sha256=sha,
@@ -380,8 +381,8 @@ def fail_claim(
         )
     if sha is None:
         try:
-            sha = sha256_file(claim.path)
-        except OSError:
+            sha = claim.sha256 or sha256_file(claim.path)
+        except (OSError, MedlegalError):
             sha = None
     dst = quarantine_claim(claim, ctx.home, {"sha256": sha, **asdict(info)})
     try:
@@ -396,7 +397,7 @@ def fail_claim(
             stored_as=str(dst),
         )
     except StoreError as e:
-        log.error("%s: quarantined, but the store could not record it: %s", claim.name, e)
+        log.error("%s: quarantined, but the store could not record it: %s", claim.safe_name, e)
     outcome = DocumentOutcome(
         filename=claim.name,
         sha256=sha,
@@ -410,6 +411,16 @@ def fail_claim(
     return outcome
 
 
+def _scrubbed(info: ErrorInfo, claim: Claim) -> ErrorInfo:
+    """The reason without the file's path or name (a library's message may quote them): it is stored
+    beside the file and with its name already, and shown where names must not go (Prefect)."""
+    message = info.message
+    for text in (str(claim.path), claim.path.name, claim.name):
+        if text:
+            message = message.replace(text, "the file")
+    return dataclasses.replace(info, message=message)
+
+
 def process_with_retries(claim: Claim, ctx: BatchContext) -> DocumentOutcome:
     """`process_claim` with the configured retries for transient errors, then quarantine."""
     attempts = ctx.settings.task_retries + 1
@@ -419,7 +430,7 @@ def process_with_retries(claim: Claim, ctx: BatchContext) -> DocumentOutcome:
         except MedlegalError as e:
             if attempt == attempts:
                 return fail_claim(claim, ctx, e)
-            log.warning("%s: %s; retry %d of %d", claim.name, e.one_line(), attempt, attempts - 1)
+            log.warning("%s: %s; retry %d of %d", claim.safe_name, e.reason(), attempt, attempts - 1)
             time.sleep(ctx.settings.task_retry_delay_s)
     raise AssertionError("unreachable")
 

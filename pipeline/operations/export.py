@@ -6,20 +6,33 @@ export makes a new version, which needs approval again and is then exported agai
 everything approved on or after that date, exported or not.
 
 Webhook contract (docs/review.md): `POST <url>` with the JSON of `export_row`, headers
-`Content-Type: application/json` and `Idempotency-Key: <sha256>:<version>`; any 2xx is success; other
-answers and network errors are retried `webhook_retries` times with exponential backoff, then the
-failure is stored (shown in the review app) and the record stays pending for the next export.
+`Content-Type: application/json` and `Idempotency-Key: <sha256>:<version>`; only a 2xx answer from that
+URL is a delivery. Redirects are never followed (a 3xx is a failure: following one would send the record
+elsewhere, or lose it to a GET); the URL must be https, except to this machine (loopback) or with
+`webhook_allow_http`. Other answers and network errors are retried `webhook_retries` times with
+exponential backoff, then the failure is stored (shown in the review app) and the record stays pending.
+A crash between a delivery and storing it sends the record again with the same Idempotency-Key.
+
+File exports are idempotent across a crash: the batch (target path, SHA-256 of its bytes, record
+versions) is stored before the file is written, and its rows are marked exported in one transaction
+after. A later export first finishes batches left unfinished: a file at the target with the recorded
+digest was written, so its rows are marked exported (not exported again); no such file means it never
+appeared, and the batch is abandoned with its records still pending.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import ipaddress
 import json
 import logging
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -28,8 +41,8 @@ from typing import Any, Literal
 
 from models.record import ReportRecord
 from models.settings import Settings
-from pipeline.errors import StoreError, WebhookError
-from pipeline.operations.home import Home, write_atomic
+from pipeline.errors import ConfigError, MedlegalError, StoreError, WebhookError
+from pipeline.operations.home import Home, sha256_file, write_atomic
 from pipeline.operations.store import Store, StoredRecord
 
 log = logging.getLogger(__name__)
@@ -160,21 +173,93 @@ def render(items: Sequence[PendingExport], fmt: Format) -> str:
     return buf.getvalue()
 
 
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def finish_unfinished_exports(store: Store) -> list[str]:
+    """Finish file exports a crash left between writing the file and recording it; returns the paths of
+    those whose file was written (their rows are now marked exported, so they are not exported twice)."""
+    recovered: list[str] = []
+    for batch in store.unfinished_export_batches("file"):
+        target = Path(batch["target"])
+        try:
+            written = sha256_file(target) == batch["digest"]
+        except (OSError, MedlegalError):  # missing, unreadable or not a regular file: not ours
+            written = False
+        if written:
+            store.finish_export_batch(batch["id"], "done")
+            recovered.append(str(target))
+            log.warning(
+                "export %s was written before a crash but not recorded; %d record(s) marked exported now",
+                target.name,
+                len(batch["record_ids"]),
+            )
+        else:
+            store.finish_export_batch(batch["id"], "abandoned")
+            log.warning(
+                "export %s never appeared (a crash while writing it); its records stay pending", target.name
+            )
+    return recovered
+
+
 def export_file(
     store: Store, home: Home, fmt: Format, *, since: date | datetime | None = None, out: Path | None = None
 ) -> ExportResult:
-    """Write the pending records to `out` (default outbox/export-<time>.<fmt>) and mark them exported."""
+    """Write the pending records to `out` (default outbox/export-<time>-<batch>.<fmt>) and mark them
+    exported; the batch is stored first, so a crash in between never exports them twice."""
+    finish_unfinished_exports(store)
     items = pending_exports(store, "file", since)
-    path = out or home.outbox / f"export-{datetime.now(UTC):%Y%m%dT%H%M%S}.{fmt}"
-    write_atomic(path, render(items, fmt).encode())
-    for item in items:
-        store.add_export(item.stored.id, "file", "ok", target=path.name)
+    data = render(items, fmt).encode()
+    batch_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    path = (out or home.outbox / f"export-{batch_id}.{fmt}").absolute()
+    store.begin_export_batch(batch_id, "file", str(path), _digest(data), [i.stored.id for i in items])
+    write_atomic(path, data)
+    store.finish_export_batch(batch_id, "done")
     log.info("exported %d record(s) to %s", len(items), path)
     return ExportResult(exported=[i.key for i in items], out=path)
 
 
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_webhook_url(url: str, settings: Settings) -> None:
+    """Refuse a webhook URL records must not go to: not http(s), with a user:password, or plain http to
+    another machine (unless `webhook_allow_http`); raises ConfigError."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError(f"the webhook URL must be https://host/…, got scheme {parts.scheme or 'none'!r}")
+    if parts.username or parts.password:
+        raise ConfigError(
+            "the webhook URL must not carry a user name or password",
+            hint="let the case system authenticate medlegal another way (its network address, a proxy)",
+        )
+    if parts.scheme == "http" and not _is_loopback(parts.hostname) and not settings.webhook_allow_http:
+        raise ConfigError(
+            f"the webhook {parts.hostname} is plain http: records would cross the network unencrypted",
+            hint="use https, or set webhook_allow_http = true if the network path is protected otherwise",
+        )
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer like any other non-2xx: a failed delivery, never followed."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def post_json(url: str, payload: dict[str, Any], key: str, timeout_s: float) -> int:
-    """POST `payload` once; returns the HTTP status, raises WebhookError unless it is 2xx."""
+    """POST `payload` once; returns the HTTP status, raises WebhookError unless it is a 2xx from `url`
+    itself (3xx included: redirects are not followed)."""
     data = json.dumps(payload).encode()
     request = urllib.request.Request(
         url,
@@ -183,14 +268,19 @@ def post_json(url: str, payload: dict[str, Any], key: str, timeout_s: float) -> 
         headers={"Content-Type": "application/json", "Idempotency-Key": key, "User-Agent": "medlegal"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+        with _OPENER.open(request, timeout=timeout_s) as response:
             status = int(response.status)
+            answered = response.geturl()
     except urllib.error.HTTPError as e:
+        if 300 <= e.code < 400:
+            raise WebhookError(f"HTTP {e.code} (a redirect; not followed, not delivered)") from e
         raise WebhookError(f"HTTP {e.code}") from e
     except (urllib.error.URLError, OSError) as e:
         raise WebhookError(f"{e.__class__.__name__}: {getattr(e, 'reason', e)}") from e
     if not 200 <= status < 300:
         raise WebhookError(f"HTTP {status}")
+    if answered != url:
+        raise WebhookError("the answer came from another URL than the configured one; not delivered")
     return status
 
 
@@ -221,7 +311,9 @@ def deliver(
 def export_webhook(
     store: Store, settings: Settings, url: str, *, since: date | datetime | None = None
 ) -> ExportResult:
-    """POST every pending record to the webhook; failures are stored and retried by the next export."""
+    """POST every pending record to the webhook; failures are stored and retried by the next export.
+    Raises ConfigError for a URL records must not go to (`check_webhook_url`)."""
+    check_webhook_url(url, settings)
     result = ExportResult()
     for item in pending_exports(store, "webhook", since):
         ok, attempts, error = deliver(

@@ -11,7 +11,11 @@
 
 Every move is a rename that never overwrites (`renameat2(RENAME_NOREPLACE)`, else link + unlink): a name
 clash gets a ` (2)` suffix. Outputs are written to a temporary name, fsynced and renamed into place.
-Folders are 0700 and files 0600: the reports are medical records.
+Folders medlegal creates are 0700 and files 0600: the reports are medical records. The home folder and
+the inbox are never chmod'ed (a shared inbox is group-writable on purpose): `check_inbox` reports what is
+wrong with them instead. Only regular files are read from the inbox: a symlink, pipe or device is
+quarantined as it is (`refused_entries`), and files are opened with O_NOFOLLOW. Files are moved under
+their safe name (`names.safe_name`); the name they were dropped under stays in `Claim.name`.
 """
 
 from __future__ import annotations
@@ -19,12 +23,15 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import grp
 import hashlib
 import json
 import logging
 import os
+import pwd
 import shutil
 import socket
+import stat
 import time
 import uuid
 from collections.abc import Iterator
@@ -34,7 +41,8 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pipeline.errors import StoreError
+from pipeline.errors import FilePermissionError, HomePermissionError, NotRegularFileError, StoreError
+from pipeline.operations.names import data_name, safe_name
 
 log = logging.getLogger(__name__)
 
@@ -92,16 +100,98 @@ class Home:
         """Where the record of the document with this content lives."""
         return self.outbox / f"{sha256}.json"
 
+    @property
+    def private_folders(self) -> tuple[Path, ...]:
+        """The folders only medlegal uses: kept 0700 (the home folder and the inbox may be shared)."""
+        return (self.processing, self.archive, self.quarantine, self.outbox)
+
     def ensure(self) -> Home:
-        """Create the folders (0700) if missing; raises StoreError when the home is not usable."""
+        """Create missing folders (0700) and keep medlegal's own folders 0700; the home folder and the
+        inbox keep the mode they have. Raises HomePermissionError or StoreError when the home is unusable."""
         try:
-            for d in (self.root, self.inbox, self.processing, self.archive, self.quarantine, self.outbox):
+            for d in (self.root, self.inbox, *self.private_folders):
                 d.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            for d in self.private_folders:
                 if d.stat().st_mode & 0o777 != DIR_MODE:
                     d.chmod(DIR_MODE)
+        except PermissionError as e:
+            where = Path(e.filename) if e.filename else self.root
+            raise HomePermissionError(f"permission denied on {where} ({_describe(where)})") from e
         except OSError as e:
             raise StoreError(f"cannot create the home folder {self.root}: {e.strerror}", hint=None) from e
         return self
+
+
+def _describe(path: Path) -> str:
+    """A folder's mode, owner and group, for messages: "mode 2770, owner scanner, group scan"."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        return e.strerror or "cannot stat it"
+    try:
+        owner = pwd.getpwuid(st.st_uid).pw_name
+    except KeyError:
+        owner = str(st.st_uid)
+    try:
+        group = grp.getgrgid(st.st_gid).gr_name
+    except KeyError:
+        group = str(st.st_gid)
+    return f"mode {stat.S_IMODE(st.st_mode):04o}, owner {owner}, group {group}"
+
+
+def _user() -> str:
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
+
+
+def _access(path: Path, mode: int) -> bool:
+    if os.access in os.supports_effective_ids:
+        return os.access(path, mode, effective_ids=True)
+    return os.access(path, mode)
+
+
+def check_inbox(home: Home) -> list[str]:
+    """Check, without changing anything, that medlegal may list the inbox and move files out of it.
+
+    Raises HomePermissionError (exit 32) naming what is missing; returns warnings about a mode that
+    exposes the reports (readable or writable by every user, group-writable without setgid).
+    """
+    needed = [
+        (home.root, os.X_OK, "enter"),
+        (home.inbox, os.R_OK | os.W_OK | os.X_OK, "list and move files out of"),
+    ]
+    for folder, mode, what in needed:
+        if not folder.is_dir():
+            continue  # created by ensure(); a missing folder is not a permission problem
+        if not _access(folder, mode):
+            raise HomePermissionError(
+                f"user {_user()} may not {what} {folder} ({_describe(folder)}); it needs "
+                + ("search (x)" if mode == os.X_OK else "read, write and search (rwx)")
+                + " permission"
+            )
+    warnings: list[str] = []
+    for folder in (home.root, home.inbox):
+        try:
+            mode = stat.S_IMODE(os.stat(folder).st_mode)
+        except OSError:
+            continue
+        if mode & 0o007:
+            warnings.append(
+                f"{folder} is open to every user ({_describe(folder)}); the reports are medical records: "
+                "remove the permissions for others (chmod o-rwx)"
+            )
+    try:
+        mode = stat.S_IMODE(os.stat(home.inbox).st_mode)
+    except OSError:
+        mode = 0
+    if mode & 0o020 and not mode & stat.S_ISGID:
+        warnings.append(
+            f"{home.inbox} is group-writable but not setgid ({_describe(home.inbox)}): files dropped there "
+            "may get a group medlegal cannot read (chmod g+s)"
+        )
+    return warnings
 
 
 @dataclass(frozen=True)
@@ -109,11 +199,24 @@ class Claim:
     """A file taken by one run: it lives under processing/<run id>/ until it is archived or quarantined."""
 
     path: Path
+    #: The name it was dropped under (data: the record and the store keep it); `path` has its safe name.
     name: str
     run_id: str
     origin: Origin
     #: Where the file came from (inbox or the on-demand path), for logs.
     source: str
+    #: The SHA-256 of its bytes, once the batch has hashed it.
+    sha256: str | None = None
+
+    @property
+    def safe_name(self) -> str:
+        """The name on disk and in logs (`names.safe_name`)."""
+        return safe_name(self.name)
+
+    @property
+    def label(self) -> str:
+        """What names the claim where file names must not go (Prefect task runs): its sha256 prefix."""
+        return self.sha256[:12] if self.sha256 else "unhashed"
 
 
 # --- atomic file operations -------------------------------------------------------------------------------
@@ -131,8 +234,9 @@ def move_noreplace(src: Path, dst: Path) -> None:
         if err not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
             raise OSError(err, os.strerror(err), str(src))
     # A hard link never replaces its target; between link and unlink the file has two names, which
-    # recovery resolves (a claimed file with st_nlink > 1 is already in its final place).
-    os.link(src, dst)
+    # recovery resolves (a claimed file with st_nlink > 1 is already in its final place). A symlink is
+    # linked as itself, never its target.
+    os.link(src, dst, follow_symlinks=False)
     os.unlink(src)
 
 
@@ -184,12 +288,47 @@ def write_atomic(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def open_regular(path: Path) -> int:
+    """Open a regular file for reading without following a symlink or blocking on a pipe; returns the
+    descriptor. Raises NotRegularFileError, FilePermissionError or FileNotFoundError."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except PermissionError as e:
+        raise FilePermissionError("permission denied reading the file", path=path) from e
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise NotRegularFileError("it is a symbolic link; links are not followed", path=path) from e
+        raise
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise NotRegularFileError(f"it is {_kind(mode)}, not a regular file", path=path)
+    return fd
+
+
 def sha256_file(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
+    """The SHA-256 of a regular file's bytes (`open_regular`: symlinks are not followed)."""
     h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
+    with os.fdopen(open_regular(path), "rb") as f:
+        try:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        except PermissionError as e:
+            raise FilePermissionError("permission denied reading the file", path=path) from e
     return h.hexdigest()
 
 
@@ -297,19 +436,23 @@ def recover_stale_claims(home: Home, run_id: str, stale_claim_s: float) -> list[
                 path.unlink(missing_ok=True)
                 continue
             try:
-                if path.stat().st_nlink > 1:
+                if path.lstat().st_nlink > 1:
                     # Killed between link and unlink while finishing: the file is already in place.
                     path.unlink()
                     log.warning(
-                        "%s was already archived or quarantined by dead run %s", path.name, folder.name
+                        "%s was already archived or quarantined by dead run %s",
+                        safe_name(path.name),
+                        folder.name,
                     )
                     continue
-                new = move_unique(path, mine, path.name)
+                new = move_unique(path, mine, safe_name(path.name))
             except FileNotFoundError:
                 continue  # another run recovered it first
-            log.warning("recovered %s from dead run %s", path.name, folder.name)
+            log.warning("recovered %s from dead run %s", safe_name(path.name), folder.name)
             recovered.append(
-                Claim(path=new, name=path.name, run_id=run_id, origin="recovered", source=str(path))
+                Claim(
+                    path=new, name=data_name(path.name), run_id=run_id, origin="recovered", source=str(path)
+                )
             )
         close_run(home, folder.name)
     return recovered
@@ -320,20 +463,53 @@ def _is_partial_name(name: str) -> bool:
     return name.startswith((".", "~$")) or lower.endswith(PARTIAL_SUFFIXES)
 
 
+def refused_entries(home: Home) -> list[tuple[Path, str]]:
+    """Inbox entries that are neither regular files nor folders (symlinks, pipes, sockets, devices), with
+    why they are refused; they are quarantined as they are, their targets never opened."""
+    refused: list[tuple[Path, str]] = []
+    for path in sorted(home.inbox.iterdir()):
+        try:
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            continue
+        if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+            continue
+        if stat.S_ISLNK(mode) and _is_partial_name(path.name):
+            continue  # a link under a temporary name may still be renamed by whoever made it
+        why = f"it is {_kind(mode)}; only regular files are read from the inbox"
+        if stat.S_ISLNK(mode):
+            why += " (links are not followed)"
+        refused.append((path, why))
+    return refused
+
+
+def regular_files(folder: Path) -> list[Path]:
+    """The regular files directly in `folder` (lstat: a symlink to a file is not one)."""
+    found = []
+    for path in sorted(folder.iterdir()):
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_ISREG(path.lstat().st_mode):
+                found.append(path)
+    return found
+
+
 def scan_inbox(home: Home, settle_s: float) -> list[Path]:
-    """Inbox files ready to claim: not hidden, no temporary name, size and mtime steady for `settle_s`."""
+    """Inbox files ready to claim: regular files (not symlinks), not hidden, no temporary name, size and
+    mtime steady for `settle_s`."""
     candidates: dict[Path, tuple[int, int]] = {}
     for path in sorted(home.inbox.iterdir()):
         if _is_partial_name(path.name):
-            log.info("inbox: %s has a temporary name; it waits for the next run", path.name)
+            log.info("inbox: %s has a temporary name; it waits for the next run", safe_name(path.name))
             continue
         try:
-            st = path.stat()
+            st = path.lstat()
         except FileNotFoundError:
             continue
-        if not path.is_file():
-            if path.is_dir():
-                log.warning("inbox: %s is a folder; only files directly in the inbox are read", path.name)
+        if not stat.S_ISREG(st.st_mode):
+            if stat.S_ISDIR(st.st_mode):
+                log.warning(
+                    "inbox: %s is a folder; only files directly in the inbox are read", safe_name(path.name)
+                )
             continue
         candidates[path] = (st.st_size, st.st_mtime_ns)
     if not candidates:
@@ -345,48 +521,57 @@ def scan_inbox(home: Home, settle_s: float) -> list[Path]:
     ready: list[Path] = []
     for path, before in candidates.items():
         try:
-            st = path.stat()
+            st = path.lstat()
         except FileNotFoundError:
             continue
-        if (st.st_size, st.st_mtime_ns) != before:
-            log.info("inbox: %s is still being written; it waits for the next run", path.name)
+        if (st.st_size, st.st_mtime_ns) != before or not stat.S_ISREG(st.st_mode):
+            log.info("inbox: %s is still being written; it waits for the next run", safe_name(path.name))
             continue
         ready.append(path)
     return ready
 
 
 def claim_inbox_file(path: Path, home: Home, run_id: str) -> Claim | None:
-    """Move an inbox file into this run's processing folder; None when another run took it first."""
+    """Move an inbox entry (a file, or a refused link or pipe: renamed, never read) into this run's
+    processing folder under its safe name; None when another run took it first."""
     folder = home.processing / run_id
     try:
-        new = move_unique(path, folder, path.name)
+        new = move_unique(path, folder, safe_name(path.name))
     except FileNotFoundError:
         return None
     except OSError as e:
         if e.errno != errno.EXDEV:
             raise
-        new = _copy_in(path, folder)
+        try:
+            new = _copy_in(path, folder, follow_symlinks=False)
+        except shutil.SpecialFileError:
+            log.warning(
+                "inbox: %s is a pipe or device on another filesystem; left there", safe_name(path.name)
+            )
+            return None
         try:
             path.unlink()
         except FileNotFoundError:
             new.unlink()  # another run moved it away while we copied
             return None
-    return Claim(path=new, name=path.name, run_id=run_id, origin="inbox", source=str(path))
+    return Claim(path=new, name=data_name(path.name), run_id=run_id, origin="inbox", source=str(path))
 
 
-def _copy_in(path: Path, folder: Path) -> Path:
+def _copy_in(path: Path, folder: Path, *, follow_symlinks: bool = True) -> Path:
     tmp = folder / f".{uuid.uuid4().hex[:8]}.part"
-    shutil.copyfile(path, tmp)
-    os.chmod(tmp, FILE_MODE)
-    with tmp.open("rb") as f:
-        os.fsync(f.fileno())
-    return move_unique(tmp, folder, path.name)
+    # Without follow_symlinks a symlink is copied as a link, its target never read.
+    shutil.copyfile(path, tmp, follow_symlinks=follow_symlinks)
+    if not tmp.is_symlink():
+        os.chmod(tmp, FILE_MODE)
+        with tmp.open("rb") as f:
+            os.fsync(f.fileno())
+    return move_unique(tmp, folder, safe_name(path.name))
 
 
 def claim_copy(path: Path, home: Home, run_id: str) -> Claim:
     """Claim a copy of a file given on demand; the user's original stays where it is."""
     new = _copy_in(path, home.processing / run_id)
-    return Claim(path=new, name=path.name, run_id=run_id, origin="on_demand", source=str(path))
+    return Claim(path=new, name=data_name(path.name), run_id=run_id, origin="on_demand", source=str(path))
 
 
 # --- finishing a claim ------------------------------------------------------------------------------------
@@ -394,12 +579,13 @@ def claim_copy(path: Path, home: Home, run_id: str) -> Claim:
 
 def archive_claim(claim: Claim, home: Home, day: str) -> Path:
     """Move a processed claim to archive/<day>/ (suffixed on a name clash); returns where it went."""
-    return move_unique(claim.path, home.archive / day, claim.name)
+    return move_unique(claim.path, home.archive / day, claim.safe_name)
 
 
 def quarantine_claim(claim: Claim, home: Home, error: dict[str, Any]) -> Path:
-    """Move a failed claim to quarantine/ and write NAME.error.json beside it; returns the new path."""
-    dst = move_unique(claim.path, home.quarantine, claim.name)
+    """Move a failed claim to quarantine/ under its safe name and write NAME.error.json beside it (the
+    original name is its "file"); returns the new path."""
+    dst = move_unique(claim.path, home.quarantine, claim.safe_name)
     body = {"file": claim.name, "quarantined_as": dst.name, "run_id": claim.run_id, **error}
     write_atomic(dst.with_name(dst.name + ".error.json"), (json.dumps(body, indent=2) + "\n").encode())
     return dst

@@ -9,8 +9,12 @@ instead of failing); PostgreSQL through MEDLEGAL_DATABASE_URL. Tables:
     records        the records of a document, versioned (1, 2, … per document), with the rules version
     review_events  what happened to a record in review (queued, approved, corrected, …)
     exports        each hand-off of a record version to the case system (file or webhook; ok or failed)
+    export_batches each export file: recorded before it is written, finished with its rows' exports
+    claim_attempts runs that claimed a content (sha256) and died before finishing it (poison pills)
 
-Database errors are wrapped in StoreError (transient: the flows retry them).
+Database errors are wrapped in StoreError (transient: the flows retry them). Their messages never carry
+SQL bound values (file names, record text): engines are created with `hide_parameters=True` and a
+StoreError names only the driver's error class and the first line of its message.
 """
 
 from __future__ import annotations
@@ -34,11 +38,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     event,
     func,
     select,
 )
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from models.record import ReportRecord
@@ -133,6 +138,31 @@ class ExportRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class ExportBatchRow(Base):
+    __tablename__ = "export_batches"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sink: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(Text)
+    #: SHA-256 of the file's bytes: a file found at `target` after a crash is this batch only if it matches.
+    digest: Mapped[str] = mapped_column(String(64))
+    #: The record versions (records.id) the file holds.
+    record_ids: Mapped[list[int]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))  # writing, done, abandoned
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ClaimAttemptRow(Base):
+    __tablename__ = "claim_attempts"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: Runs that started this content and did not finish it (the row goes when one finishes it).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_run_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 @dataclass(frozen=True)
 class StoredRecord:
     """A record as the store holds it."""
@@ -161,6 +191,20 @@ _ENGINES: dict[str, Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
+def store_error(e: SQLAlchemyError, what: str = "database error") -> StoreError:
+    """A StoreError for a SQLAlchemy error: the driver's error class and the first line of its message,
+    never the statement or its bound values (which hold file names and record text)."""
+    if isinstance(e, DBAPIError) and e.orig is not None:
+        text = str(e.orig).strip()
+        first = text.splitlines()[0][:200] if text else ""
+        error = StoreError(f"{what}: {type(e.orig).__name__}" + (f": {first}" if first else ""))
+    else:
+        error = StoreError(f"{what}: {type(e).__name__}")
+    if isinstance(e, IntegrityError):
+        error.transient = False  # a constraint broken is a bug, not a busy database: no retry helps
+    return error
+
+
 def database_url(home: Home, configured: str | None) -> str:
     """MEDLEGAL_DATABASE_URL if set, else SQLite in the home folder."""
     return configured or f"sqlite:///{home.database.resolve()}"
@@ -171,7 +215,9 @@ def _sqlite_engine(url: str) -> Engine:
     if path and path != ":memory:" and not os.path.exists(path):
         # Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
-    engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+    engine = create_engine(
+        url, connect_args={"timeout": 60, "check_same_thread": False}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -200,10 +246,12 @@ def _engine(url: str) -> Engine:
                 engine = (
                     _sqlite_engine(url)
                     if url.startswith("sqlite")
-                    else create_engine(url, pool_pre_ping=True)
+                    else create_engine(url, pool_pre_ping=True, hide_parameters=True)
                 )
                 Base.metadata.create_all(engine)
-            except (SQLAlchemyError, OSError, ImportError) as e:
+            except SQLAlchemyError as e:
+                raise store_error(e, "cannot open the database") from e
+            except (OSError, ImportError) as e:
                 raise StoreError(f"cannot open the database: {e}") from e
             _ENGINES[url] = engine
         return engine
@@ -233,14 +281,18 @@ class Store:
         return cls(database_url(home, configured_url))
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
+    def _session(self, *, conflicts: bool = False) -> Iterator[Session]:
+        """A transaction; SQLAlchemy errors become StoreError, except IntegrityError with `conflicts`
+        (the caller looks again)."""
         try:
             with self._sessions() as session, session.begin():
                 yield session
-        except IntegrityError:
-            raise
+        except IntegrityError as e:
+            if conflicts:
+                raise
+            raise store_error(e) from e
         except SQLAlchemyError as e:
-            raise StoreError(f"database error: {e.__class__.__name__}: {e}") from e
+            raise store_error(e) from e
 
     # --- runs ---
 
@@ -315,13 +367,13 @@ class Store:
                     if existing is not None:
                         return SaveResult(existing, created=False)
             except SQLAlchemyError as e:
-                raise StoreError(f"database error: {e.__class__.__name__}: {e}") from e
+                raise store_error(e) from e
         raise StoreError(f"could not store the record of {sha[:12]} after 3 attempts")
 
     def _save_once(
         self, record: ReportRecord, sha: str, rules_version: str, run_id: str, reprocess: bool
     ) -> SaveResult:
-        with self._session() as s:
+        with self._session(conflicts=True) as s:
             doc = s.execute(select(DocumentRow).where(DocumentRow.sha256 == sha)).scalar_one_or_none()
             if doc is None:
                 doc = DocumentRow(
@@ -401,7 +453,11 @@ class Store:
         message: str | None = None,
         stored_as: str | None = None,
     ) -> None:
+        """Record that a run handled a file (processed, duplicate or failed); its content is then no
+        longer a claim in progress (`start_attempt`)."""
         with self._session() as s:
+            if sha256 is not None:
+                s.execute(delete(ClaimAttemptRow).where(ClaimAttemptRow.sha256 == sha256))
             s.add(
                 IntakeRow(
                     run_id=run_id,
@@ -415,6 +471,20 @@ class Store:
                     stored_as=stored_as,
                 )
             )
+
+    def start_attempt(self, sha256: str, run_id: str) -> int:
+        """Count a run starting to process this content; returns how many runs have started it without
+        finishing (this one included). A second start by the same run (a retry) is not counted again."""
+        with self._session() as s:
+            row = s.get(ClaimAttemptRow, sha256)
+            if row is None:
+                row = ClaimAttemptRow(sha256=sha256, attempts=0, last_run_id="")
+                s.add(row)
+            if row.last_run_id != run_id:
+                row.attempts += 1
+                row.last_run_id = run_id
+                row.at = _now()
+            return row.attempts
 
     def intakes(self, run_id: str | None = None) -> list[dict[str, Any]]:
         """The files handled by one run (or all runs), oldest first, as plain dicts."""
@@ -579,6 +649,51 @@ class Store:
                     error=error,
                 )
             )
+
+    def begin_export_batch(
+        self, batch_id: str, sink: str, target: str, digest: str, record_ids: Sequence[int]
+    ) -> None:
+        """Record an export file about to be written (before it is), so a crash after writing it is
+        recognised by `unfinished_export_batches` instead of exporting its records again."""
+        with self._session() as s:
+            s.add(
+                ExportBatchRow(
+                    id=batch_id,
+                    sink=sink,
+                    target=target,
+                    digest=digest,
+                    record_ids=list(record_ids),
+                    status="writing",
+                )
+            )
+
+    def finish_export_batch(self, batch_id: str, status: str = "done") -> None:
+        """Mark an export batch done, with one ok export per record version it holds, in one transaction
+        (or abandoned: its file never appeared, its records stay pending)."""
+        with self._session() as s:
+            row = s.get(ExportBatchRow, batch_id)
+            if row is None:
+                raise StoreError(f"no export batch {batch_id}")
+            if row.status != "writing":
+                return
+            row.status = status
+            row.finished_at = _now()
+            if status == "done":
+                for record_id in row.record_ids:
+                    s.add(ExportRow(record_id=record_id, sink=row.sink, status="ok", target=row.target))
+
+    def unfinished_export_batches(self, sink: str) -> list[dict[str, Any]]:
+        """Export batches recorded but not finished (a crash between writing the file and recording it)."""
+        with self._session() as s:
+            rows = s.execute(
+                select(ExportBatchRow)
+                .where(ExportBatchRow.sink == sink, ExportBatchRow.status == "writing")
+                .order_by(ExportBatchRow.created_at)
+            ).scalars()
+            return [
+                {"id": r.id, "target": r.target, "digest": r.digest, "record_ids": list(r.record_ids)}
+                for r in rows
+            ]
 
     def exports(self, record_id: int | None = None) -> list[dict[str, Any]]:
         """Export attempts (newest first), optionally of one record version, as plain dicts."""

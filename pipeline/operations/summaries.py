@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from pipeline.operations.names import safe_name
 from pipeline.operations.outcomes import BatchSummary, DocumentOutcome
 
 
@@ -76,11 +77,11 @@ def summary_text(summary: BatchSummary) -> str:
         + (f", waiting for the next run {summary.waiting}" if summary.waiting else ""),
     ]
     for o in summary.needs_review:
-        lines.append(f"  review: {o.filename} ({(o.sha256 or '')[:12]}) {_flag_list(o.flags)}")
+        lines.append(f"  review: {safe_name(o.filename)} ({(o.sha256 or '')[:12]}) {_flag_list(o.flags)}")
     for o in summary.failures:
         assert o.error is not None
         lines.append(
-            f"  failed: {o.filename} -> {Path(o.stored_as).name}: {o.error.message} "
+            f"  failed: {safe_name(o.filename)} -> {Path(o.stored_as).name}: {o.error.message} "
             f"(exit {o.error.exit_code}, stage {o.error.stage})"
         )
     home = summary.home
@@ -95,7 +96,8 @@ def summary_text(summary: BatchSummary) -> str:
 
 
 def summary_markdown(summary: BatchSummary) -> str:
-    """The markdown summary published as the flow run's Prefect artifact."""
+    """The markdown summary published as the flow run's Prefect artifact: documents by sha256 prefix
+    only (Prefect keeps it in its database; file names are often patients' names)."""
     c = summary.counts
     md = [
         f"# medlegal run `{summary.run_id}` ({summary.trigger})",
@@ -108,16 +110,13 @@ def summary_markdown(summary: BatchSummary) -> str:
         "",
     ]
     if summary.needs_review:
-        md += ["## Records needing review", "", "| file | sha256 | flags |", "|---|---|---|"]
-        md += [
-            f"| {_md(o.filename)} | `{(o.sha256 or '')[:12]}` | {_md(_flag_list(o.flags))} |"
-            for o in summary.needs_review
-        ]
+        md += ["## Records needing review", "", "| sha256 | flags |", "|---|---|"]
+        md += [f"| `{(o.sha256 or '')[:12]}` | {_md(_flag_list(o.flags))} |" for o in summary.needs_review]
         md.append("")
     if summary.failures:
-        md += ["## Failures (quarantined)", "", "| file | exit | stage | reason |", "|---|---:|---|---|"]
+        md += ["## Failures (quarantined)", "", "| sha256 | exit | stage | reason |", "|---|---:|---|---|"]
         md += [
-            f"| {_md(o.filename)} | {o.error.exit_code} | {o.error.stage} | {_md(o.error.message)} |"
+            f"| `{(o.sha256 or '?')[:12]}` | {o.error.exit_code} | {o.error.stage} | {_md(o.error.message)} |"
             for o in summary.failures
             if o.error is not None
         ]
@@ -133,4 +132,4 @@ def _flag_list(flags: Sequence[str]) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return " ".join(text.replace("|", "\\|").split())

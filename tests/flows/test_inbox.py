@@ -5,22 +5,26 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import sqlite3
+from collections import Counter
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, FlowRunFilterId
+from prefect.client.schemas.objects import FlowRun
 
 import pipeline.operations.batch
 from flows.inbox import nightly_inbox
 from flows.on_demand import process_report
+from flows.tasks import HIDDEN
 from models.settings import Settings
-from pipeline.errors import ExitCode, OcrTimeoutError, StoreError
+from pipeline.errors import ExitCode
 from pipeline.operations.home import Home
 from pipeline.operations.store import Store, database_url
-from pipeline.reading.ocr import TesseractEngine
-from tests.support import inputs
-from tests.support.batch import files_in, make_inbox
+from tests.support import faults, inputs
+from tests.support.batch import files_in, make_inbox, report_pages
 
 
 def _store(settings: Settings) -> Store:
@@ -83,22 +87,8 @@ def test_bad_documents_are_quarantined_with_reasons_while_the_batch_completes(
     inputs.truncated(good, home.inbox / "corrupt.pdf", keep=0.5)
     inputs.encrypted_pdf(home.inbox / "encrypted.pdf")
     inputs.scanned_pdf(good, home.inbox / "slow_scan.pdf", seed=1, dpi=150)
-
-    real = TesseractEngine.from_settings
-
-    class TimesOut(TesseractEngine):
-        """The real engine, except that pages of slow_* files time out (fault injection only)."""
-
-        def words(self, png: bytes, *, page):  # type: ignore[no-untyped-def]
-            if page.source is not None and page.source.name.startswith("slow"):
-                raise OcrTimeoutError(f"page {page.number}: Tesseract took longer than 60s", path=page.source)
-            return super().words(png, page=page)
-
-    monkeypatch.setattr(
-        TesseractEngine,
-        "from_settings",
-        classmethod(lambda cls, s: TimesOut(language=real(s).language, timeout_s=1)),
-    )
+    # The real engine in the worker processes, except that pages of slow_* files time out.
+    monkeypatch.setattr(pipeline.operations.batch, "_process", faults.ocr_times_out)
 
     summary = nightly_inbox(progress=False)
 
@@ -137,43 +127,25 @@ def test_a_document_over_the_time_limit_is_quarantined(
 ) -> None:
     monkeypatch.setenv("MEDLEGAL_DOCUMENT_TIMEOUT_S", "1")
     home = Home(flow_settings.home).ensure()
-    make_inbox(home.inbox, 2)
-    real = pipeline.operations.batch._process
-
-    def slow(path: Path, settings: Settings, nlp: object) -> object:
-        if path.name == "report_01.pdf":
-            import time
-
-            time.sleep(3)
-        return real(path, settings, nlp)
-
-    monkeypatch.setattr(pipeline.operations.batch, "_process", slow)
+    make_inbox(home.inbox, 1)
+    inputs.write_pdf(home.inbox / "slow_report.pdf", report_pages(5))
+    monkeypatch.setattr(pipeline.operations.batch, "_process", faults.slow)
     summary = nightly_inbox(progress=False)
     status = {o.filename: (o.status, o.error.stage if o.error else None) for o in summary.outcomes}
-    assert status == {"report_00.pdf": ("processed", None), "report_01.pdf": ("failed", "timeout")}
-    assert files_in(home.quarantine) == ["report_01.pdf", "report_01.pdf.error.json"]
+    assert status == {"report_00.pdf": ("processed", None), "slow_report.pdf": ("failed", "timeout")}
+    assert files_in(home.quarantine) == ["slow_report.pdf", "slow_report.pdf.error.json"]
 
 
 def test_only_transient_errors_are_retried(flow_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     home = Home(flow_settings.home).ensure()
-    make_inbox(home.inbox, 2)
-    real = pipeline.operations.batch._process
-    calls: dict[str, int] = {}
-
-    def flaky(path: Path, settings: Settings, nlp: object) -> object:
-        calls[path.name] = calls.get(path.name, 0) + 1
-        if path.name == "report_00.pdf" and calls[path.name] == 1:
-            raise StoreError("database is locked")
-        if path.name == "report_01.pdf":
-            raise ValueError("a bug")
-        return real(path, settings, nlp)
-
-    monkeypatch.setattr(pipeline.operations.batch, "_process", flaky)
+    inputs.write_pdf(home.inbox / "flaky.pdf", report_pages(1))
+    inputs.write_pdf(home.inbox / "bug.pdf", report_pages(2))
+    monkeypatch.setattr(pipeline.operations.batch, "_process", faults.flaky)
     summary = nightly_inbox(progress=False)
-    assert calls == {"report_00.pdf": 2, "report_01.pdf": 1}
+    assert Counter(name for name, _ in faults.notes(home.root, "calls")) == {"flaky.pdf": 2, "bug.pdf": 1}
     status = {o.filename: o.status for o in summary.outcomes}
-    assert status == {"report_00.pdf": "processed", "report_01.pdf": "failed"}
-    error = json.loads((home.quarantine / "report_01.pdf.error.json").read_text())
+    assert status == {"flaky.pdf": "processed", "bug.pdf": "failed"}
+    error = json.loads((home.quarantine / "bug.pdf.error.json").read_text())
     assert error["exit_code"] == ExitCode.ERROR and "ValueError" in error["message"]
 
 
@@ -185,3 +157,37 @@ def test_process_report_keeps_the_originals_and_records_them(flow_settings: Sett
     assert files_in(src) == names
     assert all(Path(o.record_path or "").exists() for o in summary.outcomes)
     assert files_in(Home(flow_settings.home).archive) == names
+
+
+def _flow_run(settings: Settings, run_id: str) -> FlowRun:
+    """The Prefect flow run of a medlegal run (the store records its id)."""
+    with sqlite3.connect(Home(settings.home).database) as db:
+        [(flow_run_id,)] = db.execute("SELECT flow_run_id FROM runs WHERE id = ?", (run_id,)).fetchall()
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(UUID(flow_run_id))
+
+
+def test_prefect_keeps_sha_prefixes_not_file_names(flow_settings: Settings, tmp_path: Path) -> None:
+    src = tmp_path / "mine"
+    src.mkdir()
+    for i, name in enumerate(["Maria Example QME.pdf", "Roe, Jane - AME.pdf"]):
+        inputs.write_pdf(src / name, report_pages(20 + i))
+    inputs.write_pdf(Home(flow_settings.home).ensure().inbox / "Maria Example PR-2.pdf", report_pages(22))
+
+    on_demand = process_report([str(p) for p in sorted(src.iterdir())], progress=False)
+    nightly = nightly_inbox(progress=False)
+
+    assert _flow_run(flow_settings, on_demand.run_id).parameters["files"] == HIDDEN
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["medlegal-batch"]))
+        )
+        for summary in (on_demand, nightly):
+            flow_run = _flow_run(flow_settings, summary.run_id)
+            tasks = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
+            )
+            assert sorted(t.name for t in tasks) == sorted((o.sha256 or "")[:12] for o in summary.outcomes)
+            kept = [json.dumps(flow_run.parameters), *(t.name for t in tasks)]
+            assert not [k for k in kept if "Maria" in k or "Roe" in k], kept
+    assert not [a for a in artifacts if "Maria" in str(a.data) or "Roe" in str(a.data)]

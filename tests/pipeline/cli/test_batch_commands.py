@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -19,7 +20,7 @@ from models.settings import Settings
 from pipeline.cli import main
 from pipeline.errors import ExitCode
 from pipeline.operations.home import Home
-from tests.support import inputs
+from tests.support import inputs, privileges
 from tests.support.batch import files_in, make_inbox
 
 
@@ -136,3 +137,28 @@ def test_serve_starts_a_local_server_with_the_schedule_and_stops_on_a_signal(
     assert api is not None
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{api}/health", timeout=2)
+
+
+def test_run_inbox_without_permission_on_the_inbox_fails_in_one_line_with_exit_32(
+    tmp_path: Path, subprocess_prefect_home: Path
+) -> None:
+    home = Home(tmp_path / "home").ensure()
+    names = make_inbox(home.inbox, 1)
+    home.inbox.chmod(0o555)  # a scanner's folder medlegal may read but not move files out of
+    try:
+        proc = subprocess.run(
+            privileges.unprivileged([sys.executable, "-m", "pipeline.cli", "run-inbox", "--no-progress"]),
+            env=_without_prefect_api(home.root, subprocess_prefect_home),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        mode = stat.S_IMODE(home.inbox.stat().st_mode)
+    finally:
+        home.inbox.chmod(0o700)
+    assert proc.returncode == ExitCode.HOME_PERMISSION, proc.stderr
+    [line] = proc.stderr.splitlines()
+    assert line.startswith("medlegal: error: ") and f"{home.inbox} (mode 0555" in line
+    assert "A shared inbox" in line
+    assert mode == 0o555, "the inbox's mode is never changed"
+    assert files_in(home.inbox) == names

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -13,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.errors import NotRegularFileError
 from pipeline.operations.home import (
     Claim,
     Home,
     archive_claim,
+    check_inbox,
     claim_copy,
     claim_inbox_file,
     clean_temp_outputs,
@@ -27,6 +31,7 @@ from pipeline.operations.home import (
     quarantine_claim,
     recover_stale_claims,
     scan_inbox,
+    sha256_file,
     write_atomic,
 )
 
@@ -234,3 +239,52 @@ def test_clean_temp_outputs_removes_only_our_old_temporaries(home: Home) -> None
     (home.outbox / "abc.json").write_text("{}")
     assert clean_temp_outputs(home) == 1
     assert [p.name for p in home.outbox.iterdir()] == ["abc.json"]
+
+
+# --- the inbox's mode, links and names (items 10, 11, 14) -----------------------------------------------
+
+
+def test_ensure_never_changes_the_mode_of_a_shared_home_or_inbox(tmp_path: Path) -> None:
+    root = tmp_path / "shared"
+    (root / "inbox").mkdir(parents=True)
+    root.chmod(0o710)  # the scanner's group may pass through to the inbox, not list the home
+    (root / "inbox").chmod(0o2770)  # group-writable, setgid: files dropped there keep the group
+    home = Home(root).ensure()
+    assert stat.S_IMODE(root.stat().st_mode) == 0o710
+    assert stat.S_IMODE(home.inbox.stat().st_mode) == 0o2770
+    assert all(stat.S_IMODE(d.stat().st_mode) == 0o700 for d in home.private_folders)
+    assert check_inbox(home) == []
+
+
+def test_check_inbox_reports_a_mode_that_exposes_the_reports(tmp_path: Path) -> None:
+    home = Home(tmp_path / "home").ensure()
+    home.inbox.chmod(0o2777)
+    [warning] = check_inbox(home)
+    assert "open to every user" in warning and "mode 2777" in warning
+    home.inbox.chmod(0o770)
+    [warning] = check_inbox(home)
+    assert "not setgid" in warning
+    assert stat.S_IMODE(home.inbox.stat().st_mode) == 0o770, "reported, never changed"
+
+
+def test_hashing_never_follows_a_symlink_or_blocks_on_a_pipe(tmp_path: Path) -> None:
+    target = tmp_path / "report.pdf"
+    target.write_bytes(b"%PDF-1.4 private")
+    (tmp_path / "link.pdf").symlink_to(target)
+    os.mkfifo(tmp_path / "pipe.pdf")
+    with pytest.raises(NotRegularFileError, match="symbolic link"):
+        sha256_file(tmp_path / "link.pdf")
+    with pytest.raises(NotRegularFileError, match="named pipe"):
+        sha256_file(tmp_path / "pipe.pdf")
+    assert sha256_file(target) == hashlib.sha256(b"%PDF-1.4 private").hexdigest()
+
+
+def test_a_claim_moves_under_its_safe_name_and_keeps_the_original(home: Home) -> None:
+    name = "Doe, John\r\nERROR forged.pdf"
+    (home.inbox / name).write_bytes(b"%PDF-1.4")
+    open_run(home, "r")
+    claim = claim_inbox_file(home.inbox / name, home, "r")
+    assert claim is not None and claim.name == name
+    assert claim.path.name == "Doe, John__ERROR forged.pdf" == claim.safe_name
+    q = quarantine_claim(claim, home, {"exit_code": 13})
+    assert json.loads(q.with_name(q.name + ".error.json").read_text())["file"] == name

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from models.record import Flag, ReportRecord, Review, Source
+from pipeline.errors import StoreError
 from pipeline.operations.home import Home
 from pipeline.operations.store import Store, database_url
 
@@ -95,3 +96,20 @@ def test_intakes_are_recorded_per_run(store: Store) -> None:
     store.add_intake("run2", "bad.pdf", None, "failed", exit_code=13, stage="read", message="damaged")
     assert [i["filename"] for i in store.intakes("run2")] == ["bad.pdf"]
     assert store.intakes()[1]["exit_code"] == 13
+
+
+def test_store_errors_never_carry_sql_bound_values(store: Store) -> None:
+    with pytest.raises(StoreError) as info:
+        store.add_intake("no-such-run", "Maria Example - QME.pdf", "a" * 64, "failed", message="Maria")
+    text = f"{info.value} {info.value!r} {info.value.reason()}"
+    assert "Maria" not in text and "INSERT" not in text
+    assert "IntegrityError" in str(info.value) and info.value.transient is False
+
+
+def test_a_content_counts_the_runs_that_started_it_until_one_finishes_it(store: Store) -> None:
+    sha = "b" * 64
+    assert store.start_attempt(sha, "run1") == 1
+    assert store.start_attempt(sha, "run1") == 1, "a retry within a run is not another run"
+    assert store.start_attempt(sha, "run2") == 2
+    store.add_intake("run2", "x.pdf", sha, "failed", exit_code=13)
+    assert store.start_attempt(sha, "run2") == 1
