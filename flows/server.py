@@ -39,7 +39,7 @@ from typing import Any, Literal
 from models.settings import Settings
 from pipeline import errors
 from pipeline.errors import MedlegalError
-from pipeline.operations.home import write_atomic
+from pipeline.operations.home import pid_alive, write_atomic
 from pipeline.operations.outcomes import BatchSummary, DocumentOutcome, ErrorInfo
 
 log = logging.getLogger(__name__)
@@ -122,13 +122,7 @@ def _alive(pid: object, host: object) -> bool:
     """Whether the recording process may still run (a dead pid on this host means a stale record)."""
     if host != socket.gethostname() or not isinstance(pid, int):
         return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pid_alive(pid)
 
 
 def recorded_listener(home: Path) -> Listener | None:

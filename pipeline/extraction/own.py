@@ -99,13 +99,7 @@ def fill_impairments(
                 confidence=GENERAL_CONFIDENCE,
             )
         )
-        flags.append(
-            Flag(
-                code="WPI_GENERAL_RULE",
-                field=f"impairments[{len(out) - 1}]",
-                message=f"{part}: read by the general rules only; check it against the page",
-            )
-        )
+        flags.append(_general_rule_flag("WPI_GENERAL_RULE", f"impairments[{len(out) - 1}]", part))
     # Parts added above count as rated from now on (both sides of an "each" rating are kept).
     return out, flags
 
@@ -142,10 +136,15 @@ def fill_apportionment(
             )
         )
         flags.append(
-            Flag(
-                code="APPORTIONMENT_GENERAL_RULE",
-                field=f"apportionment[{len(out) - 1}]",
-                message=f"{part or 'overall'}: read by the general rules only; check it against the page",
+            _general_rule_flag(
+                "APPORTIONMENT_GENERAL_RULE", f"apportionment[{len(out) - 1}]", part or "overall"
             )
         )
     return out, flags
+
+
+def _general_rule_flag(code: str, field: str, what: str) -> Flag:
+    """The review flag of an own value only the general rules found."""
+    return Flag(
+        code=code, field=field, message=f"{what}: read by the general rules only; check it against the page"
+    )

@@ -404,12 +404,8 @@ def _owner_alive(folder: Path, stale_claim_s: float) -> bool:
     pid = int(owner.get("pid", -1))
     if pid == os.getpid():
         return owner.get("run_id") in _ACTIVE_RUNS
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not pid_alive(pid):
         return False
-    except PermissionError:
-        return True
     recorded = owner.get("start")
     return recorded is None or recorded == _start_token(pid)
 
@@ -594,3 +590,14 @@ def quarantine_claim(claim: Claim, home: Home, error: dict[str, Any]) -> Path:
 def local_day(timezone: str) -> str:
     """Today's date (YYYY-MM-DD) in the configured time zone, naming the archive folder."""
     return datetime.now(ZoneInfo(timezone)).strftime("%Y-%m-%d")
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid runs on this machine (one we may not signal counts as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
