@@ -26,6 +26,8 @@ class Word(BaseModel):
     text: str
     bbox: BBox
     confidence: float | None = None
+    #: What Tesseract read, when a repair (`pipeline.reading.repair`) changed it: "O3/l5/2O23" for 03/15/2023.
+    ocr_text: str | None = None
 
 
 class Line(BaseModel):

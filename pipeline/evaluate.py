@@ -30,6 +30,7 @@ FIELDS = [
     "report_type",
     "supplemental",
     "case_numbers",
+    "claim_numbers",
     "injuries",
     "apportionment_overall",
     "exam_date",
@@ -243,6 +244,7 @@ def score_record(ev: Evaluation, record: ReportRecord, truth: dict[str, Any], na
         "report_type": (r["report"]["type"], t_report.get("type")),
         "supplemental": (r["report"]["supplemental"], t_report.get("supplemental")),
         "case_numbers": (sorted(r["claim"]["case_numbers"]), sorted(t_claim.get("case_numbers", []))),
+        "claim_numbers": (sorted(r["claim"]["claim_numbers"]), sorted(t_claim.get("claim_numbers", []))),
         "injuries": (_injuries(r["claim"]["injuries"]), _injuries(t_claim.get("injuries", []))),
         "apportionment_overall": (
             overall_industrial(r["apportionment"]),

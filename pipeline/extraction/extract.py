@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Sequence
+
 from spacy.language import Language
 
 from models.document import Document
@@ -9,6 +13,7 @@ from models.record import Claim, Flag, Report, ReportRecord, Review, Source, Sou
 from models.settings import Settings
 from pipeline.extraction import apportionment, evaluator, fields, injuries, parties, report, restrictions
 from pipeline.extraction.cited import cited_findings
+from pipeline.extraction.dates import find_dates
 from pipeline.extraction.mmi import extract_mmi
 from pipeline.extraction.own import fill_apportionment, fill_impairments, fill_mmi, own_statements
 from pipeline.extraction.rules import RULES_VERSION
@@ -57,7 +62,7 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
         applicant=applicant,
         employer=employer,
         case_numbers=case_numbers,
-        claim_numbers=parties.claim_numbers(form),
+        claim_numbers=parties.claim_numbers(form, rt),
         injuries=injuries.injuries(form, rt),
     )
 
@@ -144,18 +149,91 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
         "mmi_date": "mmi.date",
     }
     everywhere = rt.assembled.header_text + "\n" + rt.assembled.text
-    confirmed = bool(claim.case_numbers) and all(everywhere.count(n) >= 2 for n in claim.case_numbers)
+    read: dict[str, list[str | None]] = {
+        "applicant": [claim.applicant],
+        "employer": [claim.employer],
+        "case_number": list(claim.case_numbers),
+        "claim_number": list(claim.claim_numbers),
+        "injury": [d for i in claim.injuries for d in (i.start, i.end) if d is not None],
+        "exam_date": [exam_date],
+        "report_date": [report_date],
+        "mmi_date": [mmi.date],
+    }
     for key, conf in form.ocr_confidence.items():
-        if key == "case_number" and confirmed:
-            continue  # every case number is read the same on two or more lines (repeated headers): trusted
-        if key in field_names and conf < settings.field_ocr_confidence:
-            flags.append(
-                Flag(
-                    code="LOW_OCR_CONFIDENCE",
-                    field=field_names[key],
-                    message=f"read by OCR at {conf:.0f}% line confidence; check it against the page",
-                )
+        if key not in field_names or conf >= settings.field_ocr_confidence:
+            continue
+        words = form.ocr_words.get(key, {})
+        doubtful = [v for v in read.get(key, []) if v and words.get(v, conf) < settings.field_ocr_confidence]
+        if not doubtful or _read_again(key, doubtful, everywhere):
+            continue  # read the same on another line as well (a running header, the history): trusted
+        flags.append(
+            Flag(
+                code="LOW_OCR_CONFIDENCE",
+                field=field_names[key],
+                message=f"read by OCR at {conf:.0f}% word confidence and nowhere else in the document; "
+                "check it against the page",
             )
+        )
+    flags += _repair_flags(form, rt, everywhere, field_names)
     flags += check_record(record, settings)
     status = "ready" if not flags else "needs_review"
     return record.model_copy(update={"review": Review(status=status, flags=flags)})
+
+
+def _repair_flags(form: fields.Fields, rt: ReportText, text: str, names: dict[str, str]) -> list[Flag]:
+    """A header value that rests on an OCR repair ("O3/l5/2O23" read, 03/15/2023 kept) is flagged unless
+    the same value is printed elsewhere in the document and read there without a repair (a running header,
+    the date again in the body): the repair is certain, but a paralegal confirms what was never read clean."""
+    repaired = Counter(
+        w.text.strip("()[].,;:")
+        for page in rt.document.pages
+        for line in page.lines
+        for w in line.words
+        if w.ocr_text is not None
+    )
+    flags: list[Flag] = []
+    for key, repairs in form.ocr_repairs.items():
+        if key not in names:
+            continue
+        for read_as, kept in repairs:
+            value = kept.strip("()[].,;:")
+            if text.count(value) > repaired[value]:
+                continue  # printed again, and read clean there
+            flags.append(
+                Flag(
+                    code="OCR_REPAIRED",
+                    field=names[key],
+                    message=f"read by OCR as {read_as!r} and repaired to {value}; check it against the page",
+                )
+            )
+    return flags
+
+
+#: The words that make another line's date the same kind of date as a header field's.
+_DATE_CONTEXT = {
+    "exam_date": r"exam|evaluat|seen|saw|visit|appointment",
+    "report_date": r"report|dated",
+    "mmi_date": r"p\s*&\s*s|mmi|permanent|stationary|maximum|maximal",
+    "injury": r"injur|doi|\bct\b|cumulative|trauma|accident|fell|lifting",
+}
+
+
+def _read_again(key: str, values: Sequence[str | None], text: str) -> bool:
+    """Whether every value of a header field read by OCR at low confidence is printed, and read the same,
+    on another line too: a name, an employer or a number anywhere else; a date on a line that says what
+    kind of date it is (an exam date beside "examined"), or in the running headers. Two OCR reads that
+    agree are far likelier right than one; a date merely equal to one of the many in a record review is not
+    a confirmation."""
+    wanted = [v for v in values if v]
+    if not wanted:
+        return False
+    if key not in _DATE_CONTEXT:
+        return all(len(re.findall(re.escape(v), text, re.I)) >= 2 for v in wanted)
+    hits: dict[str, int] = {}
+    for line in text.splitlines():
+        if not re.search(_DATE_CONTEXT[key], line, re.I):
+            continue
+        for found in find_dates(line):
+            if found.iso in wanted:
+                hits[found.iso] = hits.get(found.iso, 0) + 1
+    return all(hits.get(v, 0) >= 2 for v in wanted)

@@ -31,6 +31,10 @@ class Fields:
     values: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     #: Lowest OCR confidence (0-100) of the lines each field was read from; absent for text-layer lines.
     ocr_confidence: dict[str, float] = field(default_factory=dict)
+    #: The OCR repairs (`pipeline.reading.repair`) in each field's first value: (as read, as repaired).
+    ocr_repairs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: Tesseract's confidence of each word of each field's first value (punctuation stripped).
+    ocr_words: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def first(self, key: str) -> str | None:
         v = self.values.get(key)
@@ -130,6 +134,15 @@ def _line_fields(line: Line, below: Line | None, above: Line | None) -> list[tup
                         labels.sort()
     out: list[tuple[str, str]] = []
     groups = _groups(words)
+    if below is not None and below.words and below.words[0].bbox[0] < words[-1].bbox[0]:
+        # A label wrapped from the end of this line to the start of the next ("... Claim" / "No.: 123;").
+        head = _text(groups[-1]).split(";")[-1].strip()
+        tail = next((i for i, w in enumerate(below.words[:3]) if w.text.endswith(":")), None)
+        if head and tail is not None and (not labels or labels[-1][1] < len(words)):
+            key = lookup.get(_norm_label(head.split()[-1] + " " + _text(below.words[: tail + 1])).rstrip("."))
+            rest = _text(below.words[tail + 1 :]).split(";")[0].strip(" |,")
+            if key and rest and len(rest.split()) <= 4:
+                out.append((key, rest))
     group_of = {id(w): gi for gi, g in enumerate(groups) for w in g}
     for i, (_wa, wb, key) in enumerate(labels):
         limit = labels[i + 1][0] if i + 1 < len(labels) else len(words)
@@ -149,6 +162,11 @@ def _line_fields(line: Line, below: Line | None, above: Line | None) -> list[tup
         if not value and below is not None:
             x0, x1 = _column(words, groups, group_of, labels, i)
             value = _text([w for w in below.words if x0 - 4 <= w.bbox[0] < x1 - 4]).strip(" |;,")
+            if not value and wb == len(words) and _wa > 0 and words[_wa - 1].text.endswith(";"):
+                # A run-in list ("RE: Jane Roe; Employer: Acme; Claim No.:") wraps its last value onto the
+                # next line: it runs to the next ";".
+                value = below.text.split(";")[0].strip(" |,")
+                value = value if value and regex.match(value) is None and len(value.split()) <= 4 else ""
         if value:
             out.append((key, value))
     return out
@@ -210,19 +228,27 @@ def read_fields(document: Document, max_pages: int = 3) -> Fields:
                     continue
                 out.values.setdefault(key, []).append((value, page.number))
                 if line.confidence is not None and key not in out.ocr_confidence:
-                    out.ocr_confidence[key] = _value_confidence(value, [line, below, above], line.confidence)
+                    words = _value_words(value, [line, below, above])
+                    confs = [w.confidence for w in words if w.confidence is not None]
+                    # Tesseract's mean word confidence over the words of the value (not over the line, where
+                    # a speck read as a stray word or the label drags it down); else the line's.
+                    out.ocr_confidence[key] = sum(confs) / len(confs) if confs else line.confidence
+                    out.ocr_words[key] = {
+                        w.text.strip(" ,;:()"): w.confidence for w in words if w.confidence is not None
+                    }
+                    repairs = [(w.ocr_text, w.text) for w in words if w.ocr_text is not None]
+                    if repairs:
+                        out.ocr_repairs[key] = repairs
     return out
 
 
-def _value_confidence(value: str, lines: list[Line | None], fallback: float) -> float:
-    """Tesseract's mean word confidence over the words of `value` (not over the line, where a speck read
-    as a stray word or the label drags it down); the line's confidence when the words are not found."""
+def _value_words(value: str, lines: list[Line | None]) -> list[Word]:
+    """The OCR words of `value` on the lines it was read from."""
     wanted = {t for t in re.findall(r"[\w/\-.]+", value) if re.search(r"[A-Za-z0-9]{2}", t)}
-    confs = [
-        w.confidence
+    return [
+        w
         for line in lines
         if line is not None
         for w in line.words
         if w.confidence is not None and w.text.strip(" ,;:()") in wanted
     ]
-    return sum(confs) / len(confs) if confs else fallback

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from models.document import TextSource
@@ -10,6 +11,7 @@ from pipeline.extraction.evaluator import CRED
 from pipeline.extraction.fields import Fields
 from pipeline.extraction.report import first_lines
 from pipeline.extraction.textview import ReportText
+from pipeline.reading.repair import DIGIT_LIKE, OCR_DIGITS
 
 
 def _clean_name(value: str) -> str | None:
@@ -61,32 +63,45 @@ def applicant_and_employer(fields: Fields, rt: ReportText) -> tuple[str | None, 
             if m and len(m.group(1).split()) == 2:
                 applicant = m.group(1)
                 break
-    return applicant, employer
+    return _name_as_repeated(applicant, rt), employer
 
 
-#: What OCR reads instead of a digit inside a case number: unambiguous, so corrected.
-_OCR_DIGITS = str.maketrans(
-    {
-        "O": "0",
-        "o": "0",
-        "D": "0",
-        "Q": "0",
-        "I": "1",
-        "l": "1",
-        "|": "1",
-        "i": "1",
-        "S": "5",
-        "s": "5",
-        "B": "8",
-        "Z": "2",
-        "z": "2",
-        "G": "6",
-    }
-)
+def _name_as_repeated(name: str | None, rt: ReportText) -> str | None:
+    """On a scan, a name read once that differs by an OCR slip from one read the same on two or more other
+    lines (running headers, the history) is that repeated name: "Pedro Rentena" in the header field,
+    "Pedro Renteria" on every page's running header. Unambiguous only when one such name exists."""
+    if name is None or not any(p.text_source == TextSource.OCR for p in rt.document.pages):
+        return name
+    text = rt.assembled.header_text + "\n" + rt.assembled.text
+    n = len(name.split())
+    if n < 2 or len(re.findall(re.escape(name), text, re.I)) >= 2:
+        return name
+    window = re.compile(r"\b[A-Z][A-Za-z'\-]+" + r"[ ]+[A-Z][A-Za-z'\-]+" * (n - 1) + r"\b")
+    seen: dict[str, int] = {}
+    forms: dict[str, str] = {}
+    for m in window.finditer(text):
+        key = m.group().lower()
+        seen[key] = seen.get(key, 0) + 1
+        if key not in forms or forms[key].isupper():
+            forms[key] = m.group()
+    want = name.lower()
+    near = [
+        k
+        for k, count in seen.items()
+        if count >= 2
+        and k != want
+        and k.split()[0][0] == want.split()[0][0]
+        and difflib.SequenceMatcher(None, k, want).ratio() >= 0.85
+    ]
+    if len(near) != 1:
+        return name
+    return _clean_name(forms[near[0]])
+
+
 _CASE_EXACT = re.compile(r"\bADJ\s?-?(\d{7,8})\b", re.I)
 #: "ADJ", "AOJ", "AD J", "A0J" followed by 7-8 digit-like characters with at least five real digits.
 _CASE_FUZZY = re.compile(
-    r"(?<![A-Za-z0-9])A\s?[DO0]\s?[J1Il]\s?-?([0-9OoDQIl|iSsBZzG]{7,8})(?![A-Za-z0-9])", re.I
+    rf"(?<![A-Za-z0-9])A\s?[DO0]\s?[J1Il]\s?-?([{DIGIT_LIKE}]{{7,8}})(?![A-Za-z0-9])", re.I
 )
 
 
@@ -101,7 +116,7 @@ def checked_case_numbers(rt: ReportText) -> tuple[list[str], list[Flag]]:
     corrected: set[str] = set()
     for m in _CASE_FUZZY.finditer(text):
         raw = m.group(1)
-        digits = raw.translate(_OCR_DIGITS)
+        digits = raw.translate(OCR_DIGITS)
         if not digits.isdigit() or sum(c.isdigit() for c in raw) < 5:
             continue
         num = "ADJ" + digits
@@ -150,12 +165,21 @@ def checked_case_numbers(rt: ReportText) -> tuple[list[str], list[Flag]]:
     return out, flags
 
 
-def claim_numbers(fields: Fields) -> list[str]:
-    """Insurer claim numbers as written."""
+#: Characters OCR reads inside an insurer's claim number that no claim number contains.
+_CLAIM_OCR = str.maketrans({"§": "5"})
+
+
+def claim_numbers(fields: Fields, rt: ReportText) -> list[str]:
+    """Insurer claim numbers as written; on a scan, "§34-63-31349" is 534-63-31349, and a number OCR split
+    in two ("75-791 42-164") is joined when the joined number is printed elsewhere (a running header)."""
+    text = rt.assembled.header_text + "\n" + rt.assembled.text
     out: list[str] = []
     for v in fields.all("claim_number"):
         for part in re.split(r"[;,]|\s{2,}|\band\b", v):
-            tok = part.strip().split(" ")[0].strip(" .;,")
+            toks = [t.strip(" .;,").translate(_CLAIM_OCR) for t in part.strip().split(" ")]
+            tok = toks[0]
+            if len(toks) > 1 and re.search(r"\d", toks[1]) and text.count(tok + toks[1]) >= 1:
+                tok += toks[1]
             if (
                 re.search(r"\d", tok)
                 and not tok.upper().startswith("ADJ")

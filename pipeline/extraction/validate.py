@@ -88,6 +88,35 @@ def check_record(record: ReportRecord, settings: Settings) -> list[Flag]:
                 message="MMI is reached but no whole person impairment was found",
             )
         )
+    if not record.claim.injuries and record.report.type != "OTHER":
+        flags.append(
+            Flag(
+                code="INJURY_NOT_FOUND",
+                field="claim.injuries",
+                message="no date of injury was found (a physician's report states one); check the header",
+            )
+        )
+    if any(p.text_source == "ocr" for p in record.source.pages) and record.report.type != "OTHER":
+        # On a scan, a value that is not found may be one OCR garbled: its absence is not trusted.
+        if not record.claim.case_numbers:
+            flags.append(
+                Flag(
+                    code="SCAN_VALUE_NOT_FOUND",
+                    field="claim.case_numbers",
+                    message="no WCAB case number was read on this scan; check the header",
+                )
+            )
+        if (
+            len([i for i in record.impairments if i.body_part != "pain"]) >= 2
+            and record.combined_wpi.value is None
+        ):
+            flags.append(
+                Flag(
+                    code="SCAN_VALUE_NOT_FOUND",
+                    field="combined_wpi",
+                    message="no combined whole person impairment was read on this scan; check the rating",
+                )
+            )
     for i, ap in enumerate(record.apportionment):
         if (
             ap.industrial_pct is not None

@@ -35,6 +35,7 @@ from models.settings import Settings
 from pipeline.errors import DependencyError, MedlegalError, OcrError, OcrTimeoutError
 from pipeline.reading import imaging
 from pipeline.reading.layout import build_lines
+from pipeline.reading.repair import repair_date_token, repair_pronoun
 
 log = logging.getLogger(__name__)
 
@@ -217,6 +218,27 @@ def _clamp(box: BBox, width: float, height: float) -> BBox:
     )
 
 
+def _word(w: OcrWord, scale: float) -> Word:
+    fixed = repair_date_token(w.text)
+    return Word(
+        text=fixed or w.text,
+        bbox=_to_points(w.box, scale),
+        confidence=w.confidence,
+        ocr_text=w.text if fixed else None,
+    )
+
+
+def _repair_line(line: Line) -> Line:
+    texts = repair_pronoun([w.text for w in line.words])
+    if texts == [w.text for w in line.words]:
+        return line
+    words = [
+        w if t == w.text else w.model_copy(update={"text": t, "ocr_text": w.text})
+        for w, t in zip(line.words, texts, strict=True)
+    ]
+    return line.model_copy(update={"words": words, "text": " ".join(texts)})
+
+
 def ocr_page(page: PageImage, engine: OcrEngine, settings: Settings) -> Page:
     """OCR one page image into a Page: upright, deskewed, cleaned, words in reading order."""
     gray = page.pixels
@@ -231,11 +253,11 @@ def ocr_page(page: PageImage, engine: OcrEngine, settings: Settings) -> Page:
     raw = engine.words(imaging.encode_pbm(binary), page=page)
     height_px, width_px = upright.shape
     width, height = width_px / page.scale, height_px / page.scale
-    words = [Word(text=w.text, bbox=_to_points(w.box, page.scale), confidence=w.confidence) for w in raw]
+    words = [_word(w, page.scale) for w in raw]
     # Lines are found where the text is straight; boxes are then moved back onto the upright page.
     lines = build_lines(words, width, height)
     inverse = imaging.invert(matrix)
-    lines = [_unskew_line(line, inverse, page.scale, width, height) for line in lines]
+    lines = [_repair_line(_unskew_line(line, inverse, page.scale, width, height)) for line in lines]
     confs = [w.confidence for w in raw if w.confidence >= 0]
     mean_conf = round(float(np.mean(confs)), 2) if confs else None
     log.debug(
