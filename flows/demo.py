@@ -44,3 +44,27 @@ def prepare_demo_home(home: Path, count: int, scanned: int = 1) -> tuple[Path | 
             shutil.copyfile(src, dst)
             dst.chmod(FILE_MODE)
     return moved, len(digital), len(copies)
+
+
+def add_demo_cases(home: Path, seed: int = 11) -> tuple[int, int]:
+    """Copy every file of the sample cases (`sample_reports.cases`: several reports about one injured
+    worker each, one of them also as an office scan) into the inbox of `home` (after `prepare_demo_home`).
+
+    The case reports' names (case_a_1_ame.pdf, ...) never clash with the corpus's (qme_001.pdf, ...); the
+    scanned copy is named like the demo's other scans (case_b_2_ptp_office_scan.pdf).
+    Returns (born-digital reports copied, scanned copies copied).
+    """
+    from sample_reports.cases import generate_cases
+
+    inbox = Home(home).ensure().inbox
+    digital = scanned = 0
+    with tempfile.TemporaryDirectory(prefix="medlegal-demo-cases-") as tmp:
+        for src in generate_cases(Path(tmp), seed=seed, scans=True):
+            if src.parent.parent.name == "scans":
+                name, scanned = f"{src.stem}_{src.parent.name}_scan{src.suffix}", scanned + 1
+            else:
+                name, digital = src.name, digital + 1
+            dst = inbox / name
+            shutil.copyfile(src, dst)
+            dst.chmod(FILE_MODE)
+    return digital, scanned

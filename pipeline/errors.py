@@ -16,6 +16,8 @@
     │   │   └── MemoryLimitError       (exit 16)  the document needed more than worker_memory_mb
     │   ├── NotRegularFileError        (exit 17)  a symlink, folder, pipe or device, not a plain file
     │   └── FilePermissionError        (exit 18)  medlegal may not read the file
+    ├── CaseNotFoundError              (exit 10)  no stored report belongs to the case asked for
+    ├── AmbiguousCaseError             (exit 2)   an applicant's name matches several cases
     ├── OcrError                       (exit 20)  Tesseract failed on a page
     │   └── OcrTimeoutError            (exit 21)  Tesseract took longer than the per-page limit
     ├── DocumentTimeoutError           (exit 21)  one document took longer than document_timeout_s
@@ -260,3 +262,20 @@ class WebhookError(StoreError):
     stage = "export"
     transient = True
     hint = ""
+
+
+class CaseNotFoundError(MedlegalError):
+    """No stored report belongs to the case asked for (`medlegal case`)."""
+
+    exit_code = ExitCode.INPUT_NOT_FOUND
+    stage = "case"
+    hint = (
+        "check the case number (ADJ and digits) or the applicant's name; `medlegal case --list` lists cases"
+    )
+
+
+class AmbiguousCaseError(UsageError):
+    """An applicant's name matches more than one case: the case number decides."""
+
+    stage = "case"
+    hint = "give the case number instead (medlegal case ADJ...)"

@@ -16,6 +16,7 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -27,10 +28,15 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import FormData, UploadFile
 from starlette.types import Receive, Scope, Send
 
+from models.case import CaseView
 from models.record import ReportRecord
 from models.settings import Settings
+from pipeline.cases.calendar import ics_calendar
+from pipeline.cases.deadlines import REMINDER
+from pipeline.cases.view import case_view, deadline_events, upcoming_deadlines
 from pipeline.operations.home import Home, move_noreplace, new_run_id
 from pipeline.operations.store import Store
+from web.cases import case_page, case_url, parse_received, queue_columns
 from web.charts import bar_chart
 from web.pages import page_image
 from web.records import LATERALITIES, MMI_STATUSES, apply_corrections, describe_note, field_rows
@@ -60,6 +66,9 @@ __all__ = ["check_bind", "create_app", "serve", "server_config"]
 STATIC = Path(__file__).resolve().parent / "static"
 CSRF_REFUSED = "missing or wrong CSRF token (or your session ended); reload the page and try again"
 
+
+#: The dashboard lists the objection deadlines of the next this many days.
+DEADLINE_DAYS = 14
 
 STATUSES = ("needs_review", "ready", "approved", "rejected", "exported", "failed")
 
@@ -156,6 +165,7 @@ def _summary(doc: dict[str, Any]) -> dict[str, Any]:
         "case_numbers": claim.get("case_numbers") or [],
         "flags": [f["code"] for f in body.get("review", {}).get("flags", [])],
         "record": body,
+        **queue_columns(body),
     }
 
 
@@ -242,6 +252,11 @@ def create_app(settings: Settings) -> FastAPI:
                 return _summary(d)
         raise HTTPException(404, "no such document")
 
+    def case_of(sha256: str) -> str | None:
+        """The case page of a document, when the case index has grouped it."""
+        key = next((r["case_key"] for r in store.case_index() if r["sha256"] == sha256), None)
+        return case_url(key) if key else None
+
     def run_id() -> str:
         import os
         import socket
@@ -266,6 +281,10 @@ def create_app(settings: Settings) -> FastAPI:
             return not needle or any(needle in (h or "").lower() for h in hay)
 
         shown = [d for d in docs if (not status or d["status"] == status) and hit(d)]
+        cases = {row["sha256"]: row["case_key"] for row in store.case_index()}
+        for d in shown:
+            key = cases.get(d["sha256"])
+            d["case_href"] = case_url(key) if key else None
         shown_failed = [f for f in failed if status in ("", "failed") and hit(f)]
         if status == "failed":
             shown = []
@@ -326,6 +345,7 @@ def create_app(settings: Settings) -> FastAPI:
             exports=store.exports(doc["record_id"]),
             lateralities=LATERALITIES,
             mmi_statuses=MMI_STATUSES,
+            case_href=case_of(sha256),
         )
 
     @app.get("/doc/{sha256}/page/{page}.png")
@@ -433,6 +453,66 @@ def create_app(settings: Settings) -> FastAPI:
             ocr_chart=bar_chart(sorted(ocr_pages.items())[-14:]),
             flag_chart=bar_chart(flags.most_common(15)),
             total=len(docs) + len(failed),
+            deadlines=[
+                {**d.model_dump(), "href": case_url(d.case_key)}
+                for d in upcoming_deadlines(store, today(), days=DEADLINE_DAYS, timezone=settings.timezone)
+            ],
+            deadline_days=DEADLINE_DAYS,
+            reminder=REMINDER,
+        )
+
+    def today() -> date:
+        return datetime.now(zone).date()
+
+    def find_case(key: str) -> CaseView:
+        view = case_view(store, key=key, today=today(), timezone=settings.timezone) if key else None
+        if view is None:
+            raise HTTPException(404, "no such case")
+        return view
+
+    @app.get("/case/{key:path}", response_class=HTMLResponse)
+    def case_page_view(request: Request, key: str) -> HTMLResponse:
+        view = find_case(key)
+        shas = {r.sha256 for r in view.reports} | {d for r in view.reports for d in r.duplicates}
+        overview = {d["sha256"]: d for d in store.case_documents(sorted(shas))}
+        bodies = {sha: json.loads(d["body"]) for sha, d in overview.items()}
+        filenames = {sha: d["filename"] for sha, d in overview.items()}
+        return render(request, "case.html", case=case_page(view, bodies, filenames))
+
+    @app.post("/case/{key:path}/received")
+    async def case_received(request: Request, key: str) -> Response:
+        form = await _form(request)
+        view = find_case(key)
+        sha = form.get("sha256")
+        shas = {r.sha256 for r in view.reports} | {d for r in view.reports for d in r.duplicates}
+        if not isinstance(sha, str) or sha not in shas:
+            raise HTTPException(400, "that report is not part of this case; reload the page")
+        try:
+            day = parse_received(form.get("received"), today())
+        except ValueError as e:
+            raise HTTPException(400, str(e)) from None
+        with write_lock:
+            store.set_received(sha, day, actor(request))
+        return RedirectResponse(case_url(view.key), status_code=303)
+
+    @app.post("/case/{key:path}/represented")
+    async def case_represented(request: Request, key: str) -> Response:
+        form = await _form(request)
+        view = find_case(key)
+        choice = form.get("represented")
+        if choice not in ("yes", "no"):
+            raise HTTPException(400, "say whether the applicant is represented (yes or no)")
+        with write_lock:
+            store.set_represented(view.key, choice == "yes", actor(request))
+        return RedirectResponse(case_url(view.key), status_code=303)
+
+    @app.get("/deadlines.ics")
+    def deadlines_ics() -> Response:
+        body = ics_calendar(deadline_events(store, timezone=settings.timezone))
+        return Response(
+            body,
+            media_type="text/calendar; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="medlegal-deadlines.ics"'},
         )
 
     @app.get("/login", response_class=HTMLResponse)

@@ -19,7 +19,18 @@ log = logging.getLogger("medlegal")
 
 
 def _commands() -> list[Callable[[argparse._SubParsersAction], None]]:
-    from pipeline.cli import evaluate, export, extract, process, read, review, run_demo, run_inbox, serve
+    from pipeline.cli import (
+        case,
+        evaluate,
+        export,
+        extract,
+        process,
+        read,
+        review,
+        run_demo,
+        run_inbox,
+        serve,
+    )
 
     return [
         read.add,
@@ -31,6 +42,7 @@ def _commands() -> list[Callable[[argparse._SubParsersAction], None]]:
         run_demo.add,
         review.add,
         export.add,
+        case.add,
     ]
 
 

@@ -11,6 +11,9 @@ instead of failing); PostgreSQL through MEDLEGAL_DATABASE_URL. Tables:
     exports        each hand-off of a record version to the case system (file or webhook; ok or failed)
     export_batches each export file: recorded before it is written, finished with its rows' exports
     claim_attempts runs that claimed a content (sha256) and died before finishing it (poison pills)
+    case_index     one row per document: its case key, case numbers, applicant, injury dates, fingerprint
+    receipts       when a document was received, set by a person (else documents.first_seen)
+    case_settings  per case (key): represented by an attorney or not (objection deadlines), who set it
 
 Database errors are wrapped in StoreError (transient: the flows retry them). Their messages never carry
 SQL bound values (file names, record text): engines are created with `hide_parameters=True` and a
@@ -20,16 +23,18 @@ StoreError names only the driver's error class and the first line of its message
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Engine,
     ForeignKey,
@@ -49,6 +54,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from models.record import ReportRecord
 from pipeline.errors import StoreError
 from pipeline.operations.home import FILE_MODE, Home
+
+log = logging.getLogger(__name__)
 
 
 def _now() -> datetime:
@@ -160,6 +167,43 @@ class ClaimAttemptRow(Base):
     #: Runs that started this content and did not finish it (the row goes when one finishes it).
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_run_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class CaseIndexRow(Base):
+    """One row per document: what decides its case (pipeline/cases/group.py) and the case it is in."""
+
+    __tablename__ = "case_index"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_key: Mapped[str] = mapped_column(String(255), index=True)
+    case_numbers: Mapped[list[str]] = mapped_column(JSON)
+    applicant: Mapped[str | None] = mapped_column(String(255), index=True)
+    injury_dates: Mapped[list[str]] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ReceiptRow(Base):
+    """A person's statement of when a document was received (the newest row wins)."""
+
+    __tablename__ = "receipts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    received: Mapped[str] = mapped_column(String(10))
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class CaseSettingRow(Base):
+    """Per-case settings, keyed by the case key: represented (20-day objections) or not (30)."""
+
+    __tablename__ = "case_settings"
+
+    case_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    represented: Mapped[bool] = mapped_column(Boolean, default=True)
+    actor: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
@@ -359,15 +403,19 @@ class Store:
         rules_version = record.rules_version or "0"
         for _attempt in range(3):
             try:
-                return self._save_once(record, sha, rules_version, run_id, reprocess)
+                result = self._save_once(record, sha, rules_version, run_id, reprocess)
             except IntegrityError:
                 # Another process inserted the document or the version first; look again.
                 if not reprocess:
                     existing = self.find_record(sha, rules_version)
                     if existing is not None:
                         return SaveResult(existing, created=False)
+                continue
             except SQLAlchemyError as e:
                 raise store_error(e) from e
+            if result.created:
+                self._index_quietly(sha)
+            return result
         raise StoreError(f"could not store the record of {sha[:12]} after 3 attempts")
 
     def _save_once(
@@ -591,7 +639,9 @@ class Store:
             s.flush()
             for action, note in events:
                 s.add(ReviewEventRow(record_id=row.id, action=action, actor=actor, note=note))
-            return _stored(row, sha256)
+            stored = _stored(row, sha256)
+        self._index_quietly(sha256)
+        return stored
 
     def set_review_status(
         self, record_id: int, review_status: str, actor: str, action: str, note: str | None
@@ -603,6 +653,7 @@ class Store:
                 raise StoreError(f"no record {record_id}")
             row.review_status = review_status
             s.add(ReviewEventRow(record_id=record_id, action=action, actor=actor, note=note))
+        self._index_record_quietly(record_id)
 
     def document_events(self, sha256: str) -> list[dict[str, Any]]:
         """The review events of every version of a document's record, oldest first."""
@@ -721,3 +772,201 @@ class Store:
                 }
                 for e, v, sha, name in s.execute(q).all()
             ]
+
+    # --- cases (pipeline/cases/): the case index, receipts, per-case settings ---
+
+    def _index_quietly(self, sha256: str) -> None:
+        """`update_case_index`, never failing the write it follows (the index is rebuilt when read)."""
+        try:
+            self.update_case_index(sha256)
+        except Exception as e:  # the record is stored; a failed index must not lose it
+            log.warning("case index not updated for document %s: %s", sha256[:12], type(e).__name__)
+
+    def _index_record_quietly(self, record_id: int) -> None:
+        try:
+            stored = self.record_by_id(record_id)
+        except Exception as e:  # the status is stored; see _index_quietly
+            log.warning("case index not updated for record %s: %s", record_id, type(e).__name__)
+            return
+        if stored is not None:
+            self._index_quietly(stored.sha256)
+
+    def update_case_index(self, sha256: str) -> None:
+        """Refresh the case index row of one document from its latest record, and the case keys of every
+        document whose case that changes (pipeline/cases/group.py)."""
+        from pipeline.cases.group import case_keys, fingerprint
+
+        latest = self.latest_record(sha256)
+        if latest is None:
+            return
+        record = latest.record()
+        keys = case_keys(record)
+        fp = fingerprint(record).to_json()
+        with self._session() as s:
+            row = s.get(CaseIndexRow, sha256)
+            changed = (
+                row is None
+                or list(keys.case_numbers) != list(row.case_numbers)
+                or keys.applicant != row.applicant
+                or list(keys.injury_dates) != list(row.injury_dates)
+            )
+            if row is None:
+                row = CaseIndexRow(sha256=sha256, case_key="")
+                s.add(row)
+            row.case_numbers = list(keys.case_numbers)
+            row.applicant = keys.applicant
+            row.injury_dates = list(keys.injury_dates)
+            row.fingerprint = fp
+            row.updated_at = _now()
+            s.flush()
+            if changed:
+                self._regroup(s)
+
+    def _regroup(self, s: Session) -> None:
+        from pipeline.cases.group import CaseKeys, group_cases
+
+        rows = list(s.execute(select(CaseIndexRow)).scalars())
+        keys = group_cases(
+            [(r.sha256, CaseKeys(tuple(r.case_numbers), r.applicant, tuple(r.injury_dates))) for r in rows]
+        )
+        for r in rows:
+            if r.case_key != keys[r.sha256]:
+                r.case_key = keys[r.sha256]
+
+    def rebuild_case_index(self) -> int:
+        """Index every document that has a record but no case index row (a database from before the
+        case view, or a failed update), then regroup; returns how many rows were added."""
+        from pipeline.cases.group import case_keys, fingerprint
+
+        with self._session() as s:
+            indexed = set(s.execute(select(CaseIndexRow.sha256)).scalars())
+            missing = [
+                sha
+                for sha in s.execute(
+                    select(DocumentRow.sha256).join(RecordRow, RecordRow.document_id == DocumentRow.id)
+                ).scalars()
+                if sha not in indexed
+            ]
+        added = 0
+        for sha in dict.fromkeys(missing):
+            latest = self.latest_record(sha)
+            if latest is None:
+                continue
+            record = latest.record()
+            keys = case_keys(record)
+            with self._session() as s:
+                if s.get(CaseIndexRow, sha) is None:
+                    s.add(
+                        CaseIndexRow(
+                            sha256=sha,
+                            case_key="",
+                            case_numbers=list(keys.case_numbers),
+                            applicant=keys.applicant,
+                            injury_dates=list(keys.injury_dates),
+                            fingerprint=fingerprint(record).to_json(),
+                        )
+                    )
+                    added += 1
+        with self._session() as s:
+            self._regroup(s)
+        return added
+
+    def case_index(self) -> list[dict[str, Any]]:
+        """Every case index row (sha256, case_key, case_numbers, applicant, injury_dates, fingerprint),
+        indexing first any document with a record that has no row yet."""
+        with self._session() as s:
+            docs = s.scalar(select(func.count(func.distinct(RecordRow.document_id))).select_from(RecordRow))
+            rows = s.scalar(select(func.count()).select_from(CaseIndexRow))
+        if (docs or 0) > (rows or 0):
+            self.rebuild_case_index()
+        with self._session() as s:
+            return [
+                {
+                    "sha256": r.sha256,
+                    "case_key": r.case_key,
+                    "case_numbers": list(r.case_numbers),
+                    "applicant": r.applicant,
+                    "injury_dates": list(r.injury_dates),
+                    "fingerprint": r.fingerprint,
+                }
+                for r in s.execute(select(CaseIndexRow).order_by(CaseIndexRow.sha256)).scalars()
+            ]
+
+    def case_documents(self, sha256s: Sequence[str]) -> list[dict[str, Any]]:
+        """The given documents with their latest record, as `documents_overview` gives them, plus
+        `received`: the date a person set (`set_received`), else None (then `first_seen` is the receipt)."""
+        wanted = set(sha256s)
+        if not wanted:
+            return []
+        with self._session() as s:
+            latest = (
+                select(RecordRow.document_id, func.max(RecordRow.version).label("v"))
+                .group_by(RecordRow.document_id)
+                .subquery()
+            )
+            rows = s.execute(
+                select(DocumentRow, RecordRow)
+                .join(RecordRow, RecordRow.document_id == DocumentRow.id)
+                .join(
+                    latest,
+                    (latest.c.document_id == RecordRow.document_id) & (latest.c.v == RecordRow.version),
+                )
+                .where(DocumentRow.sha256.in_(wanted))
+            ).all()
+            record_ids = [r.id for _, r in rows]
+            exported = set(
+                s.execute(
+                    select(ExportRow.record_id).where(
+                        ExportRow.status == "ok", ExportRow.record_id.in_(record_ids)
+                    )
+                ).scalars()
+            )
+            receipts: dict[str, str] = {}
+            for receipt in s.execute(
+                select(ReceiptRow).where(ReceiptRow.sha256.in_(wanted)).order_by(ReceiptRow.id)
+            ).scalars():
+                receipts[receipt.sha256] = receipt.received
+            return [
+                {
+                    "sha256": d.sha256,
+                    "filename": d.filename,
+                    "first_seen": d.first_seen,
+                    "received": receipts.get(d.sha256),
+                    "record_id": r.id,
+                    "version": r.version,
+                    "review_status": r.review_status,
+                    "body": r.body,
+                    "exported": r.id in exported,
+                }
+                for d, r in rows
+            ]
+
+    def set_received(self, sha256: str, day: date | str, actor: str) -> None:
+        """Record when a document was received (overrides documents.first_seen for its deadline); `day`
+        is a date or an ISO date string."""
+        if isinstance(day, str):
+            try:
+                day = date.fromisoformat(day)
+            except ValueError as e:
+                raise StoreError("the received date must be an ISO date like 2026-12-01") from e
+        with self._session() as s:
+            if s.execute(select(DocumentRow.id).where(DocumentRow.sha256 == sha256)).first() is None:
+                raise StoreError(f"no document {sha256[:12]}")
+            s.add(ReceiptRow(sha256=sha256, received=day.isoformat(), actor=actor))
+
+    def set_represented(self, key: str, represented: bool, actor: str) -> None:
+        """Set whether the applicant of a case (by case key) is represented (default: represented)."""
+        with self._session() as s:
+            row = s.get(CaseSettingRow, key)
+            if row is None:
+                s.add(CaseSettingRow(case_key=key, represented=represented, actor=actor))
+            else:
+                row.represented = represented
+                row.actor = actor
+                row.at = _now()
+
+    def represented(self, key: str) -> bool:
+        """Whether the case's applicant is represented (True unless set otherwise)."""
+        with self._session() as s:
+            row = s.get(CaseSettingRow, key)
+            return True if row is None else bool(row.represented)

@@ -118,3 +118,55 @@ def _shrink(path: Path) -> None:
         small = im.convert("RGB").quantize(colors=256)
     small.save(path, optimize=True)
     assert path.stat().st_size < 300_000
+
+
+def test_queue_to_case_page_with_the_wpi_table_and_a_highlighted_disagreement(
+    browser: Any, live_server: str, store: Store, tmp_path: Path
+) -> None:
+    """Set MEDLEGAL_SCREENSHOTS=1 to refresh docs/case-screenshot.png from this test."""
+    from tests.web.test_cases import CASE, PTP, QME, seed_report
+
+    seed_report(
+        store, QME, kind="QME", evaluator="Dr. Quinn Evans", exam="2024-06-10", wpi=12, mmi="2024-03-01"
+    )
+    seed_report(store, PTP, kind="PTP", evaluator="Dr. Pat Tran", exam="2024-02-01", wpi=8)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+
+    page.goto(live_server + "/")
+    expect(page.locator("#queue .wpi").first).to_contain_text("lumbar spine")
+    page.locator("#queue a.case-link").first.click()
+    expect(page.locator("#case-title")).to_contain_text(CASE)
+    assert page.url.endswith(f"/case/{CASE}")
+
+    exams = page.locator("#timeline .exam-date").all_inner_texts()
+    assert exams == sorted(exams) == ["2024-02-01", "2024-06-10"]
+    spine = page.locator('#findings tr.wpi-row[data-part="lumbar spine"] td')
+    expect(spine).to_have_count(2)
+    assert spine.nth(0).locator("a").inner_text() == "8" and spine.nth(1).locator("a").inner_text() == "12"
+    for i in range(2):
+        cell = spine.nth(i)
+        assert "disagree" in (cell.get_attribute("class") or "")
+        assert cell.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 227, 194)"
+        expect(cell.locator(".disagree-mark")).to_be_visible()
+    knee = page.locator('#findings tr.wpi-row[data-part="R knee"] td').first
+    assert "disagree" not in (knee.get_attribute("class") or "")
+    expect(page.locator("#mmi-row td.disagree")).to_have_count(2)
+    expect(page.locator("#rating-row")).to_contain_text("not a formal rating")
+    expect(page.locator("#deadline-row")).to_contain_text("reminder, not legal advice")
+
+    shot = DOCS / "case-screenshot.png" if os.environ.get("MEDLEGAL_SCREENSHOTS") else tmp_path / "case.png"
+    page.screenshot(path=str(shot), full_page=True)
+    _shrink(shot)
+
+    # A WPI value leads to its evidence on the report's page.
+    spine.nth(0).locator("a").click()
+    expect(page.locator(".ev.selected")).to_have_count(0)  # no original in the archive: no page image
+    expect(page.locator('[id="field-impairments.0"].selected')).to_be_visible()
+    page.locator("#case-link").click()
+    expect(page.locator("#case-title")).to_contain_text(CASE)
+    assert refused == []
+    context.close()

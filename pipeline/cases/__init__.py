@@ -1,0 +1,1 @@
+"""Many reports of one case side by side: grouping, comparison, standard rating, deadlines."""

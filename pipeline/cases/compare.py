@@ -1,0 +1,101 @@
+"""Where the distinct reports of one case disagree (docs/cases.md, "Disagreements").
+
+`disagreements(reports)` takes the case's distinct reports (duplicates already folded into their canonical
+report, so a fax never disagrees with its original) and lists, for each field, the values of every report
+that gives one, when there are two or more different values:
+
+- `wpi`: the same body part and side (exact `body_part` and `laterality`, null side apart from a named side)
+  rated differently. The chapter 18 pain add-on is compared as its own body part, "pain". A report that
+  rates one part and side more than once counts with its largest value.
+- `mmi_status`: reached / not reached differing (reports that state nothing are left out).
+- `mmi_date`: the MMI dates of reports that found MMI reached, differing.
+- `apportionment`: the industrial share differing, overall (body_part null) or per body part and side.
+  The industrial share is `industrial_pct`, or 100 - `nonindustrial_pct` when only that is stated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from models.case import CaseReport, Disagreement, DisagreementValue
+
+Value = int | float | str
+
+Keyed = tuple[str | None, str | None]
+
+
+def _value(report: CaseReport, value: Value) -> DisagreementValue:
+    return DisagreementValue(
+        report=report.sha256, type=report.type, evaluator=report.evaluator.name, value=value
+    )
+
+
+def _number(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else x
+
+
+def _collect(
+    reports: Sequence[CaseReport], field: str, values_of: Callable[[CaseReport], dict[Keyed, Value]]
+) -> list[Disagreement]:
+    by_key: dict[Keyed, list[tuple[CaseReport, Value]]] = {}
+    for report in reports:
+        for key, value in values_of(report).items():
+            by_key.setdefault(key, []).append((report, value))
+    out: list[Disagreement] = []
+    for (body_part, laterality), entries in by_key.items():
+        if len({v for _, v in entries}) < 2:
+            continue
+        out.append(
+            Disagreement(
+                field=field,
+                body_part=body_part,
+                laterality=laterality,
+                values=[_value(r, v) for r, v in entries],
+            )
+        )
+    out.sort(key=lambda d: (d.body_part or "", d.laterality or ""))
+    return out
+
+
+def _wpi(report: CaseReport) -> dict[Keyed, Value]:
+    values: dict[Keyed, Value] = {}
+    for i in report.impairments:
+        key = (i.body_part.strip().lower(), i.laterality)
+        values[key] = max(float(values.get(key, 0.0)), float(i.wpi))
+    return {k: _number(float(v)) for k, v in values.items()}
+
+
+def _mmi_status(report: CaseReport) -> dict[Keyed, Value]:
+    status = report.mmi.status
+    return {} if status in ("not_stated", "") else {(None, None): status}
+
+
+def _mmi_date(report: CaseReport) -> dict[Keyed, Value]:
+    if report.mmi.status != "reached" or not report.mmi.date:
+        return {}
+    return {(None, None): report.mmi.date}
+
+
+def _apportionment(report: CaseReport) -> dict[Keyed, Value]:
+    values: dict[Keyed, Value] = {}
+    for a in report.apportionment:
+        if a.industrial_pct is not None:
+            share = float(a.industrial_pct)
+        elif a.nonindustrial_pct is not None:
+            share = 100.0 - float(a.nonindustrial_pct)
+        else:
+            continue
+        key = (a.body_part.strip().lower() if a.body_part else None, a.laterality)
+        values.setdefault(key, _number(share))
+    return values
+
+
+def disagreements(reports: Sequence[CaseReport]) -> list[Disagreement]:
+    """Every field two or more of these distinct reports value differently: WPI per body part and side,
+    MMI status, MMI date, apportionment; in that order, each with the values of all reports giving one."""
+    return [
+        *_collect(reports, "wpi", _wpi),
+        *_collect(reports, "mmi_status", _mmi_status),
+        *_collect(reports, "mmi_date", _mmi_date),
+        *_collect(reports, "apportionment", _apportionment),
+    ]

@@ -1,0 +1,364 @@
+"""The case view: every report the store holds about one case, side by side (docs/cases.md, CASE.md).
+
+`case_view` finds a case by number, applicant or key, folds duplicate files into their canonical report,
+orders the reports by exam date, adds each report's standard rating and objection deadline, and lists the
+disagreements. `case_summaries`, `upcoming_deadlines` and `deadline_events` serve the case list, the
+deadline list and the .ics calendar.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from models.case import (
+    CaseApportionment,
+    CaseDeadline,
+    CaseImpairment,
+    CaseMmi,
+    CaseRating,
+    CaseReport,
+    CaseSummary,
+    CaseView,
+    CitedFinding,
+    DeadlineEntry,
+    PageRef,
+)
+from models.record import Evidence, Injury, ReportRecord
+from pipeline.cases.calendar import CalendarEvent
+from pipeline.cases.compare import disagreements
+from pipeline.cases.deadlines import REMINDER, ObjectionDeadline, objection_deadline, upcoming
+from pipeline.cases.group import canonical_order, duplicate_groups, fingerprint, normalise_name
+from pipeline.cases.rating import LABEL, pd_weeks, standard_rating
+from pipeline.errors import AmbiguousCaseError, CaseNotFoundError
+from pipeline.operations.store import Store
+
+DEFAULT_TIMEZONE = "America/Los_Angeles"
+
+LABELS = {"standard_rating": LABEL, "objection_deadline": REMINDER}
+
+
+@dataclass(frozen=True)
+class _Doc:
+    sha256: str
+    filename: str
+    record: ReportRecord
+    record_id: int
+    version: int
+    status: str
+    received: str | None
+
+
+def _ref(evidence: Evidence | None) -> PageRef | None:
+    return PageRef(page=evidence.page, bbox=evidence.bbox) if evidence is not None else None
+
+
+def _received(doc: dict[str, Any], zone: ZoneInfo) -> str | None:
+    if doc.get("received"):
+        return str(doc["received"])
+    seen = doc.get("first_seen")
+    if not isinstance(seen, datetime):
+        return None
+    if seen.tzinfo is None:
+        seen = seen.replace(tzinfo=UTC)  # SQLite hands back the stored UTC time without its zone
+    return seen.astimezone(zone).date().isoformat()
+
+
+def _status(doc: dict[str, Any]) -> str:
+    status = str(doc["review_status"])
+    return "exported" if status == "approved" and doc.get("exported") else status
+
+
+def _rating_dates(injuries: Sequence[Injury]) -> list[str | None]:
+    """One date per injury for the rating: a specific injury's date, a cumulative trauma's end date."""
+    return [(i.end or i.start) if i.type == "cumulative" else i.start for i in injuries]
+
+
+def _case_report(doc: _Doc, duplicates: list[str], represented: bool) -> CaseReport:
+    r = doc.record
+    rating = standard_rating(
+        [(i.body_part, i.laterality, float(i.wpi)) for i in r.impairments], _rating_dates(r.claim.injuries)
+    )
+    deadline: ObjectionDeadline | None = None
+    if doc.received:
+        deadline = objection_deadline(
+            r.report.type,
+            r.mmi.status,
+            bool(r.impairments),
+            date.fromisoformat(doc.received),
+            represented,
+        )
+    return CaseReport(
+        sha256=doc.sha256,
+        filename=doc.filename,
+        type=r.report.type,
+        supplemental=r.report.supplemental,
+        evaluator=r.report.evaluator,
+        exam_date=r.report.exam_date,
+        report_date=r.report.report_date,
+        received=doc.received,
+        status=doc.status,
+        mmi=CaseMmi(status=r.mmi.status, date=r.mmi.date, evidence=_ref(r.mmi.evidence)),
+        impairments=[
+            CaseImpairment(
+                body_part=i.body_part, laterality=i.laterality, wpi=i.wpi, evidence=_ref(i.evidence)
+            )
+            for i in r.impairments
+        ],
+        combined_wpi=r.combined_wpi.value,
+        apportionment=[
+            CaseApportionment(
+                body_part=a.body_part,
+                laterality=a.laterality,
+                industrial_pct=a.industrial_pct,
+                nonindustrial_pct=a.nonindustrial_pct,
+                evidence=_ref(a.evidence),
+            )
+            for a in r.apportionment
+        ],
+        standard_rating=CaseRating(value=rating.value, basis=rating.basis, reason=rating.reason),
+        pd_weeks=pd_weeks(rating.value) if rating.value is not None else None,
+        objection_deadline=CaseDeadline(date=deadline.date, basis=deadline.basis) if deadline else None,
+        duplicates=duplicates,
+        record_id=doc.record_id,
+        version=doc.version,
+    )
+
+
+def _order(report: CaseReport) -> tuple[Any, ...]:
+    return (
+        report.exam_date is None,
+        report.exam_date or "",
+        report.report_date is None,
+        report.report_date or "",
+        report.sha256,
+    )
+
+
+def _docs(store: Store, shas: Sequence[str], zone: ZoneInfo) -> list[_Doc]:
+    out = []
+    for d in store.case_documents(shas):
+        out.append(
+            _Doc(
+                sha256=d["sha256"],
+                filename=d["filename"],
+                record=ReportRecord.model_validate_json(d["body"]),
+                record_id=d["record_id"],
+                version=d["version"],
+                status=_status(d),
+                received=_received(d, zone),
+            )
+        )
+    return sorted(out, key=lambda d: d.sha256)
+
+
+def build_view(key: str, docs: Sequence[_Doc], represented: bool) -> CaseView:
+    """The case view of these documents (all of one case)."""
+    groups = duplicate_groups([(d.sha256, fingerprint(d.record)) for d in docs])
+    by_sha = {d.sha256: d for d in docs}
+    reports: list[CaseReport] = []
+    canonical: list[_Doc] = []
+    for group in groups:
+        members = sorted(
+            (by_sha[s] for s in group),
+            key=lambda d: canonical_order(d.record, d.status, d.received, d.sha256),
+        )
+        best = members[0]
+        canonical.append(best)
+        reports.append(_case_report(best, [m.sha256 for m in members[1:]], represented))
+    reports.sort(key=_order)
+    order = {r.sha256: n for n, r in enumerate(reports)}
+    canonical.sort(key=lambda d: order[d.sha256])
+
+    numbers = sorted({n.strip().upper() for d in docs for n in d.record.claim.case_numbers if n.strip()})
+    names = Counter(d.record.claim.applicant.strip() for d in canonical if d.record.claim.applicant)
+    applicant = names.most_common(1)[0][0] if names else None
+    injuries: dict[tuple[str, str | None, str | None], Injury] = {}
+    for d in canonical:
+        for i in d.record.claim.injuries:
+            injuries.setdefault((i.type, i.start, i.end), i)
+    cited = [
+        CitedFinding(
+            cited_in=d.sha256,
+            physician=c.physician,
+            report_date=c.report_date,
+            mmi=c.mmi,
+            impairments=c.impairments,
+            apportionment=c.apportionment,
+        )
+        for d in canonical
+        for c in d.record.cited_findings
+    ]
+    return CaseView(
+        key=key,
+        case_numbers=numbers,
+        applicant=applicant,
+        injuries=sorted(injuries.values(), key=lambda i: (i.start or "9999", i.end or "9999", i.type)),
+        reports=reports,
+        cited_findings=cited,
+        disagreements=disagreements(reports),
+        represented=represented,
+        labels=dict(LABELS),
+    )
+
+
+def _keys_for(
+    index: Sequence[dict[str, Any]], case_number: str | None, applicant: str | None, key: str | None
+) -> list[str]:
+    rows = list(index)
+    if key is not None:
+        rows = [r for r in rows if r["case_key"] == key]
+    if case_number is not None:
+        number = case_number.strip().upper()
+        rows = [r for r in rows if number in r["case_numbers"] or r["case_key"] == case_number.strip()]
+    if applicant is not None:
+        name = normalise_name(applicant)
+        rows = [r for r in rows if name is not None and r["applicant"] == name]
+    return sorted({r["case_key"] for r in rows})
+
+
+def _zone(timezone: str) -> ZoneInfo:
+    return ZoneInfo(timezone)
+
+
+def case_view(
+    store: Store,
+    *,
+    case_number: str | None = None,
+    applicant: str | None = None,
+    key: str | None = None,
+    today: date | None = None,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> CaseView | None:
+    """The case with this case number (or case key), or whose applicant has this name (case and
+    punctuation ignored), or with this case key; None when no stored report belongs to it.
+
+    Raises AmbiguousCaseError when an applicant's name alone matches several cases. `today` is accepted
+    for callers that show what is due; the view itself lists every deadline.
+    """
+    if case_number is None and applicant is None and key is None:
+        return None
+    index = store.case_index()
+    keys = _keys_for(index, case_number, applicant, key)
+    if not keys:
+        return None
+    if len(keys) > 1:
+        numbered = ", ".join(k for k in keys if not k.startswith(("applicant:", "document:")))
+        raise AmbiguousCaseError(
+            f"{len(keys)} cases match that applicant name"
+            + (f" (case numbers {numbered})" if numbered else "")
+        )
+    return _view_of(store, keys[0], index, _zone(timezone))
+
+
+def require_case_view(
+    store: Store,
+    *,
+    case_number: str | None = None,
+    applicant: str | None = None,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> CaseView:
+    """`case_view`, raising CaseNotFoundError when no stored report belongs to the case."""
+    view = case_view(store, case_number=case_number, applicant=applicant, timezone=timezone)
+    if view is None:
+        asked = case_number or "that applicant"
+        raise CaseNotFoundError(f"no stored report belongs to {asked}")
+    return view
+
+
+def _view_of(store: Store, key: str, index: Sequence[dict[str, Any]], zone: ZoneInfo) -> CaseView:
+    shas = [r["sha256"] for r in index if r["case_key"] == key]
+    return build_view(key, _docs(store, shas, zone), store.represented(key))
+
+
+def all_case_views(store: Store, *, timezone: str = DEFAULT_TIMEZONE) -> list[CaseView]:
+    """Every case the store holds, by key."""
+    index = store.case_index()
+    zone = _zone(timezone)
+    return [_view_of(store, k, index, zone) for k in sorted({r["case_key"] for r in index})]
+
+
+def _deadlines(view: CaseView) -> list[tuple[CaseReport, ObjectionDeadline]]:
+    return [
+        (r, ObjectionDeadline(date=r.objection_deadline.date, basis=r.objection_deadline.basis, label=""))
+        for r in view.reports
+        if r.objection_deadline is not None
+    ]
+
+
+def case_summaries(
+    store: Store, *, today: date | None = None, timezone: str = DEFAULT_TIMEZONE
+) -> list[CaseSummary]:
+    """One summary per case: key, numbers, applicant, report counts, disagreements, next deadline (the
+    soonest on or after `today`, default the current date)."""
+    day = today or datetime.now(_zone(timezone)).date()
+    out = []
+    index = store.case_index()
+    counts = Counter(r["case_key"] for r in index)
+    for view in all_case_views(store, timezone=timezone):
+        due = [d for _, d in _deadlines(view) if d.date >= day.isoformat()]
+        nxt = min(due, key=lambda d: d.date) if due else None
+        out.append(
+            CaseSummary(
+                key=view.key,
+                case_numbers=view.case_numbers,
+                applicant=view.applicant,
+                reports=counts[view.key],
+                distinct_reports=len(view.reports),
+                disagreements=len(view.disagreements),
+                next_deadline=CaseDeadline(date=nxt.date, basis=nxt.basis) if nxt else None,
+            )
+        )
+    return out
+
+
+def _entry(view: CaseView, report: CaseReport, deadline: ObjectionDeadline) -> DeadlineEntry:
+    return DeadlineEntry(
+        case_key=view.key,
+        case_number=view.case_numbers[0] if view.case_numbers else None,
+        applicant=view.applicant,
+        report=report.sha256,
+        type=report.type,
+        evaluator=report.evaluator.name,
+        date=deadline.date,
+        basis=deadline.basis,
+    )
+
+
+def upcoming_deadlines(
+    store: Store, today: date, days: int = 14, *, timezone: str = DEFAULT_TIMEZONE
+) -> list[DeadlineEntry]:
+    """The objection deadlines due from `today` through `today + days`, soonest first."""
+    pairs = [
+        (_entry(view, report, deadline), deadline)
+        for view in all_case_views(store, timezone=timezone)
+        for report, deadline in _deadlines(view)
+    ]
+    return [entry for entry, _ in upcoming(pairs, today, days)]
+
+
+def deadline_events(store: Store, *, timezone: str = DEFAULT_TIMEZONE) -> list[CalendarEvent]:
+    """One all-day calendar event per objection deadline. No applicant name goes in: calendars are
+    synced to places the store is not; the case number and the report say which case it is."""
+    events = []
+    for view in all_case_views(store, timezone=timezone):
+        case = ", ".join(view.case_numbers) or "case without a number"
+        for report, deadline in _deadlines(view):
+            who = report.evaluator.name or "the evaluator"
+            events.append(
+                CalendarEvent(
+                    uid=f"objection-{report.sha256}@medlegal",
+                    day=date.fromisoformat(deadline.date),
+                    summary=f"Objection deadline: {report.type or 'report'} report, {case}",
+                    description=(
+                        f"{report.type or 'Report'} report by {who}"
+                        f" (exam {report.exam_date or 'date unknown'}, document {report.sha256[:12]}). "
+                        f"{deadline.basis}. {REMINDER}."
+                    ),
+                )
+            )
+    return sorted(events, key=lambda e: (e.day, e.uid))

@@ -1,0 +1,75 @@
+"""Disagreements between the distinct reports of a case."""
+
+from __future__ import annotations
+
+from models.case import CaseApportionment, CaseImpairment, CaseMmi, CaseReport
+from models.record import Evaluator
+from pipeline.cases.compare import disagreements
+
+
+def _report(
+    sha: str,
+    kind: str,
+    *,
+    wpi: tuple[tuple[str, str | None, float], ...] = (),
+    mmi: tuple[str, str | None] = ("not_stated", None),
+    apportionment: tuple[tuple[str | None, float | None, float | None], ...] = (),
+) -> CaseReport:
+    return CaseReport(
+        sha256=sha,
+        filename=f"{sha}.pdf",
+        type=kind,  # type: ignore[arg-type]
+        evaluator=Evaluator(name=f"Dr {sha}"),
+        status="ready",
+        mmi=CaseMmi(status=mmi[0], date=mmi[1]),
+        impairments=[CaseImpairment(body_part=p, laterality=s, wpi=w) for p, s, w in wpi],  # type: ignore[arg-type]
+        apportionment=[
+            CaseApportionment(body_part=p, industrial_pct=i, nonindustrial_pct=n) for p, i, n in apportionment
+        ],
+        record_id=1,
+        version=1,
+    )
+
+
+def test_same_body_part_and_side_rated_differently() -> None:
+    ptp = _report("a", "PTP", wpi=(("foot", "right", 2), ("knee", "left", 5), ("pain", None, 1)))
+    qme = _report(
+        "b", "QME", wpi=(("foot", "right", 3), ("knee", "left", 5), ("foot", "left", 4), ("pain", None, 3))
+    )
+    found = disagreements([ptp, qme])
+    assert [(d.field, d.body_part, d.laterality) for d in found] == [
+        ("wpi", "foot", "right"),
+        ("wpi", "pain", None),
+    ]
+    foot = found[0].model_dump(mode="json")
+    assert foot["values"] == [
+        {"report": "a", "type": "PTP", "evaluator": "Dr a", "value": 2},
+        {"report": "b", "type": "QME", "evaluator": "Dr b", "value": 3},
+    ]
+
+
+def test_agreeing_reports_have_no_disagreements() -> None:
+    a = _report("a", "PTP", wpi=(("foot", "right", 2),), mmi=("reached", "2020-06-08"))
+    b = _report("b", "QME", wpi=(("foot", "right", 2.0),), mmi=("reached", "2020-06-08"))
+    assert disagreements([a, b]) == []
+    assert disagreements([a]) == []
+
+
+def test_mmi_status_and_date() -> None:
+    a = _report("a", "PTP", mmi=("reached", "2020-06-08"))
+    b = _report("b", "QME", mmi=("reached", "2020-09-01"))
+    c = _report("c", "AME", mmi=("not_reached", None))
+    d = _report("d", "OTHER")  # says nothing: left out
+    found = {d.field: d for d in disagreements([a, b, c, d])}
+    assert set(found) == {"mmi_status", "mmi_date"}
+    assert [v.value for v in found["mmi_status"].values] == ["reached", "reached", "not_reached"]
+    assert [v.report for v in found["mmi_date"].values] == ["a", "b"]
+
+
+def test_apportionment_overall_and_per_body_part() -> None:
+    a = _report("a", "PTP", apportionment=((None, 80, 20), ("knee", 100, None)))
+    b = _report("b", "QME", apportionment=((None, None, 30), ("knee", 100, 0)))
+    found = disagreements([a, b])
+    assert [(d.field, d.body_part, [v.value for v in d.values]) for d in found] == [
+        ("apportionment", None, [80, 70])
+    ]

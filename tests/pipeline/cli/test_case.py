@@ -1,0 +1,87 @@
+"""`medlegal case`: the JSON of CASE.md, the terminal table, not found and ambiguous exit codes."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.errors import ExitCode
+from pipeline.operations.home import Home
+from pipeline.operations.store import Store
+from tests.pipeline.cases.test_group import make_record
+
+CASE_KEYS = {"case_numbers", "applicant", "injuries", "reports", "cited_findings", "disagreements"}
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("MEDLEGAL_DATABASE_URL", raising=False)
+    home = Home(tmp_path / "home").ensure()
+    store = Store.for_home(home, None)
+    store.start_run("run1", "test", socket.gethostname(), 1, "1")
+    store.save_record(
+        make_record("ptp", kind="PTP", evaluator="Jane Roe, M.D.", impairments=(("foot", "right", 2),)),
+        "run1",
+    )
+    store.save_record(
+        make_record(
+            "qme",
+            kind="QME",
+            evaluator="Alan Park, M.D.",
+            exam="2021-02-01",
+            report_date="2021-02-15",
+            impairments=(("foot", "right", 3),),
+            apportionment=((None, 80),),
+        ),
+        "run1",
+    )
+    return tmp_path / "home"
+
+
+def test_json_has_the_contract_keys(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["case", "ADJ7310078", "--json", "--home", str(home)]) == ExitCode.OK
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == CASE_KEYS | {"key", "represented", "labels"}
+    assert [r["type"] for r in data["reports"]] == ["PTP", "QME"]
+    assert data["disagreements"][0]["field"] == "wpi"
+    assert set(data["disagreements"][0]["values"][0]) == {"report", "type", "evaluator", "value"}
+
+
+def test_the_table(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["case", "--applicant", "keisha lindqvist", "--home", str(home)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "Case ADJ7310078: Keisha Lindqvist" in out
+    lines = out.splitlines()
+    ptp = next(line for line in lines if "Jane Roe" in line)
+    assert "2020-06-08" in ptp and "PTP" in ptp and "right foot 2%" in ptp and "MMI 2020-06-08" in ptp
+    assert "standard rating before occupational and age adjustment; an estimate, not a formal rating" in out
+    assert "reminder, not legal advice" in out
+    assert "WPI right foot: PTP Jane Roe, M.D.: 2%, QME Alan Park, M.D.: 3%" in out
+    assert "overall 80% ind." in out
+
+
+def test_the_case_list(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["case", "--list", "--home", str(home)]) == ExitCode.OK
+    assert "ADJ7310078" in capsys.readouterr().out
+
+
+def test_not_found_is_one_line_and_its_own_exit_code(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["case", "ADJ0000000", "--home", str(home)])
+    assert code == ExitCode.INPUT_NOT_FOUND
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "ADJ0000000" in err
+
+
+def test_ambiguous_applicant_asks_for_the_number(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store.for_home(Home(home), None)
+    store.save_record(make_record("other", numbers=("ADJ8000000",)), "run1")
+    assert main(["case", "--applicant", "Keisha Lindqvist", "--home", str(home)]) == ExitCode.USAGE
+    assert "case number" in capsys.readouterr().err
+
+
+def test_no_case_given_is_a_usage_error(home: Path) -> None:
+    assert main(["case", "--home", str(home)]) == ExitCode.USAGE

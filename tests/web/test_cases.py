@@ -1,0 +1,261 @@
+"""The case page, the queue's columns, the dashboard's deadlines and the .ics download, over HTTP."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from datetime import date, timedelta
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from models.record import (
+    Claim,
+    Evaluator,
+    Evidence,
+    Impairment,
+    Injury,
+    Mmi,
+    Report,
+    ReportRecord,
+    Source,
+)
+from models.settings import Settings
+from pipeline.operations.store import Store
+from web.app import create_app
+
+LOCAL = "http://127.0.0.1"
+CASE = "ADJ7310078"
+PTP = "1" * 64
+QME = "2" * 64
+
+
+def _csrf(client: TestClient, path: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def seed_report(
+    store: Store,
+    sha: str,
+    *,
+    kind: str,
+    evaluator: str,
+    exam: str,
+    wpi: int,
+    mmi: str = "2024-02-01",
+    applicant: str = "Keisha Lindqvist",
+    case: str = CASE,
+) -> None:
+    run_id = f"seed-{uuid.uuid4().hex[:8]}"
+    store.start_run(run_id, "test", "host", os.getpid(), "1")
+    record = ReportRecord(
+        source=Source(
+            filename=f"{kind.lower()}-{sha[:4]}.pdf", sha256=sha, media_type="application/pdf", page_count=1
+        ),
+        report=Report(type=kind, exam_date=exam, report_date=exam, evaluator=Evaluator(name=evaluator)),  # type: ignore[arg-type]
+        claim=Claim(
+            applicant=applicant,
+            case_numbers=[case],
+            injuries=[Injury(type="specific", start="2022-05-04")],
+        ),
+        mmi=Mmi(status="reached", date=mmi, evidence=Evidence(page=1, text=f"MMI on {mmi}."), confidence=0.9),
+        impairments=[
+            Impairment(
+                body_part="lumbar spine",
+                wpi=wpi,
+                evidence=Evidence(page=1, text=f"{wpi}% WPI lumbar spine", bbox=[72, 100, 300, 112]),
+                confidence=0.9,
+            ),
+            Impairment(
+                body_part="knee",
+                laterality="right",
+                wpi=6,
+                evidence=Evidence(page=1, text="6% WPI right knee", bbox=[72, 120, 300, 132]),
+                confidence=0.9,
+            ),
+        ],
+        rules_version="1",
+    )
+    store.save_record(record, run_id)
+
+
+@pytest.fixture
+def client(web_settings: Settings, store: Store) -> TestClient:
+    c = TestClient(create_app(web_settings), base_url=LOCAL)
+    c.get("/")
+    return c
+
+
+@pytest.fixture
+def two_reports(store: Store) -> None:
+    # Seeded out of exam order: the QME examined later than the PTP, and rates the spine higher.
+    seed_report(
+        store, QME, kind="QME", evaluator="Dr. Quinn Evans", exam="2024-06-10", wpi=12, mmi="2024-03-01"
+    )
+    seed_report(store, PTP, kind="PTP", evaluator="Dr. Pat Tran", exam="2024-02-01", wpi=8)
+
+
+def test_queue_shows_type_evaluator_mmi_wpi_and_links_the_case(client: TestClient, two_reports: None) -> None:
+    html = client.get("/").text
+    assert "Dr. Pat Tran" in html and "Dr. Quinn Evans" in html
+    assert "lumbar spine 8, R knee 6" in html
+    assert "reached 2024-02-01" in html
+    assert f'href="/case/{CASE}"' in html
+
+
+def test_case_page_shows_reports_in_exam_order_and_highlights_disagreement(
+    client: TestClient, two_reports: None
+) -> None:
+    r = client.get(f"/case/{CASE}")
+    assert r.status_code == 200
+    html = r.text
+    timeline = html[html.index('id="timeline"') : html.index('id="findings"')]
+    assert timeline.index("Dr. Pat Tran") < timeline.index("Dr. Quinn Evans")
+    spine = re.search(r'<tr class="wpi-row" data-part="lumbar spine">(.*?)</tr>', html, re.S)
+    assert spine, "no lumbar spine row"
+    cells = re.findall(r'<td class="([^"]*)">(.*?)</td>', spine.group(1), re.S)
+    assert [c for c, _ in cells] == ["disagree", "disagree"]
+    assert all("disagrees" in body for _, body in cells)  # a text marker, not colour alone
+    assert f"/doc/{PTP}?field=impairments.0" in spine.group(1)
+    knee = re.search(r'<tr class="wpi-row" data-part="R knee">(.*?)</tr>', html, re.S)
+    assert knee and "disagree" not in knee.group(1)
+    assert "an estimate, not a formal rating" in html
+    assert "reminder, not legal advice" in html
+    assert 'id="disagreements"' in html
+
+
+def test_document_page_links_its_case(client: TestClient, two_reports: None) -> None:
+    assert f'href="/case/{CASE}"' in client.get(f"/doc/{PTP}").text
+
+
+def test_received_date_edit_needs_the_csrf_token(client: TestClient, two_reports: None, store: Store) -> None:
+    day = (date.today() - timedelta(days=3)).isoformat()
+    refused = client.post(f"/case/{CASE}/received", data={"sha256": PTP, "received": day})
+    assert refused.status_code == 403
+    csrf = _csrf(client, f"/case/{CASE}")
+    client.post("/reviewer", data={"csrf": csrf, "name": "Pat"})
+    ok = client.post(
+        f"/case/{CASE}/received", data={"csrf": csrf, "sha256": PTP, "received": day}, follow_redirects=False
+    )
+    assert ok.status_code == 303 and ok.headers["location"] == f"/case/{CASE}"
+    assert f'value="{day}"' in client.get(f"/case/{CASE}").text
+    [doc] = store.case_documents([PTP])
+    assert doc["received"] == day
+
+
+@pytest.mark.parametrize(
+    "value", ["", "yesterday", "2024-13-01", "20240101", (date.today() + timedelta(days=3)).isoformat()]
+)
+def test_a_bad_received_date_is_refused(client: TestClient, two_reports: None, value: str) -> None:
+    csrf = _csrf(client, f"/case/{CASE}")
+    r = client.post(f"/case/{CASE}/received", data={"csrf": csrf, "sha256": PTP, "received": value})
+    assert r.status_code == 400
+    assert "date" in r.text or "future" in r.text
+
+
+def test_received_date_of_a_document_outside_the_case_is_refused(
+    client: TestClient, two_reports: None
+) -> None:
+    csrf = _csrf(client, f"/case/{CASE}")
+    r = client.post(
+        f"/case/{CASE}/received", data={"csrf": csrf, "sha256": "9" * 64, "received": "2024-01-01"}
+    )
+    assert r.status_code == 400
+
+
+def test_unrepresented_gives_thirty_days_not_twenty(client: TestClient, two_reports: None) -> None:
+    received = date.today() - timedelta(days=2)
+    csrf = _csrf(client, f"/case/{CASE}")
+    client.post(
+        f"/case/{CASE}/received", data={"csrf": csrf, "sha256": PTP, "received": received.isoformat()}
+    )
+
+    def deadline() -> str:
+        html = client.get(f"/case/{CASE}").text
+        row = html[html.index('id="deadline-row"') :]
+        found = re.search(r"<b>(\d{4}-\d\d-\d\d)</b>", row)
+        assert found, "no deadline shown"
+        return found.group(1)
+
+    assert deadline() == (received + timedelta(days=20)).isoformat()
+    assert client.post(f"/case/{CASE}/represented", data={"represented": "no"}).status_code == 403
+    r = client.post(
+        f"/case/{CASE}/represented", data={"csrf": csrf, "represented": "no"}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    assert deadline() == (received + timedelta(days=30)).isoformat()
+    assert 'id="represented">unrepresented<' in client.get(f"/case/{CASE}").text
+    assert (
+        client.post(f"/case/{CASE}/represented", data={"csrf": csrf, "represented": "maybe"}).status_code
+        == 400
+    )
+
+
+def test_dashboard_lists_deadlines_in_the_next_two_weeks(client: TestClient, two_reports: None) -> None:
+    received = date.today() - timedelta(days=10)  # 20 days from receipt: due in 10 days
+    csrf = _csrf(client, f"/case/{CASE}")
+    client.post(
+        f"/case/{CASE}/received", data={"csrf": csrf, "sha256": PTP, "received": received.isoformat()}
+    )
+    html = client.get("/dashboard").text
+    table = html[html.index('id="deadlines"') :]
+    assert (received + timedelta(days=20)).isoformat() in table
+    assert f'href="/case/{CASE}"' in table and "Dr. Pat Tran" in table
+    assert "reminder, not legal advice" in table
+    assert 'href="/deadlines.ics"' in html
+
+
+def test_deadlines_ics_is_a_calendar(client: TestClient, two_reports: None) -> None:
+    r = client.get("/deadlines.ics")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert r.headers["content-disposition"].startswith("attachment;")
+    lines = r.text.split("\r\n")
+    assert lines[0] == "BEGIN:VCALENDAR" and "END:VCALENDAR" in lines[-2:]
+    assert r.text.count("BEGIN:VEVENT") == 1  # the PTP report; a QME report has no objection deadline
+    assert "DTSTART;VALUE=DATE:" in r.text
+    assert all(len(line.encode()) <= 75 for line in lines)
+
+
+def test_unknown_case_is_404(client: TestClient, two_reports: None) -> None:
+    assert client.get("/case/ADJ0000000").status_code == 404
+    assert client.get("/case/" + quote("../../etc/passwd", safe="")).status_code == 404
+    csrf = _csrf(client, "/")
+    assert (
+        client.post("/case/ADJ0000000/represented", data={"csrf": csrf, "represented": "no"}).status_code
+        == 404
+    )
+
+
+def test_a_hostile_applicant_name_renders_as_text(client: TestClient, store: Store) -> None:
+    seed_report(
+        store, PTP, kind="PTP", evaluator="<b>Dr. X</b>", exam="2024-02-01", wpi=8,
+        applicant="<script>alert('x')</script>Roe",
+    )  # fmt: skip
+    html = client.get(f"/case/{CASE}").text
+    assert "&lt;script&gt;alert(" in html and "<script>alert(" not in html
+    assert "&lt;b&gt;Dr. X&lt;/b&gt;" in html
+    assert "<script" not in html and "style=" not in html  # the CSP allows neither
+
+
+def test_every_case_page_form_carries_the_csrf_token(client: TestClient, two_reports: None) -> None:
+    token = _csrf(client, "/")
+    forms = re.findall(r'<form method="post"(.*?)</form>', client.get(f"/case/{CASE}").text, re.S)
+    assert len(forms) >= 3
+    for form in forms:
+        assert f'name="csrf" value="{token}"' in form
+
+
+def test_a_case_form_from_another_site_is_refused(client: TestClient, two_reports: None) -> None:
+    csrf = _csrf(client, f"/case/{CASE}")
+    r = client.post(
+        f"/case/{CASE}/represented",
+        data={"csrf": csrf, "represented": "no"},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert r.status_code == 403
+    assert 'id="represented">represented<' in client.get(f"/case/{CASE}").text
