@@ -12,6 +12,7 @@ store can regroup without reading record bodies.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -179,6 +180,11 @@ class Fingerprint:
     mmi_date: str | None
     impairments: tuple[tuple[str, str | None, float], ...]
     combined_wpi: float | None
+    #: MinHash signature of the word 3-grams of every sentence the record quotes as evidence (its own
+    #: findings, the record review's cited findings, restrictions): what the text says, beyond the numbers.
+    text: tuple[int, ...] = ()
+    #: How many distinct 3-grams the signature was made from.
+    text_size: int = 0
 
     def to_json(self) -> str:
         return json.dumps(
@@ -191,6 +197,8 @@ class Fingerprint:
                 "mmi_date": self.mmi_date,
                 "impairments": [list(i) for i in self.impairments],
                 "combined_wpi": self.combined_wpi,
+                "text": list(self.text),
+                "text_size": self.text_size,
             },
             sort_keys=True,
         )
@@ -207,6 +215,8 @@ class Fingerprint:
             mmi_date=d.get("mmi_date"),
             impairments=tuple((str(p), s, float(w)) for p, s, w in d.get("impairments", [])),
             combined_wpi=d.get("combined_wpi"),
+            text=tuple(int(x) for x in d.get("text", [])),
+            text_size=int(d.get("text_size", 0)),
         )
 
     def findings(self) -> frozenset[tuple[Any, ...]]:
@@ -225,6 +235,7 @@ class Fingerprint:
 def fingerprint(record: ReportRecord) -> Fingerprint:
     """The record's fingerprint: type, evaluator surname, dates, own MMI, own impairments, combined WPI."""
     mmi = record.mmi
+    signature, size = text_signature(_evidence_texts(record.model_dump(mode="json")))
     impairments = tuple(
         sorted((i.body_part.strip().lower(), i.laterality, float(i.wpi)) for i in record.impairments)
     )
@@ -238,7 +249,59 @@ def fingerprint(record: ReportRecord) -> Fingerprint:
         mmi_date=mmi.date if mmi.status == "reached" else None,
         impairments=impairments,
         combined_wpi=float(combined) if combined is not None else None,
+        text=signature,
+        text_size=size,
     )
+
+
+#: MinHash size, and the containment of one record's quoted text in another's above which they agree.
+_MINHASH = 64
+TEXT_AGREES = 0.5
+#: The MinHash permutations: h -> (a h + b) mod p, with fixed a, b (the signature is stored, so they never change).
+_PRIME = (1 << 61) - 1
+_PERMUTATIONS = tuple(
+    (
+        int.from_bytes(hashlib.blake2b(b"medlegal-a%d" % k, digest_size=8).digest(), "big") % _PRIME | 1,
+        int.from_bytes(hashlib.blake2b(b"medlegal-b%d" % k, digest_size=8).digest(), "big") % _PRIME,
+    )
+    for k in range(_MINHASH)
+)
+
+
+def _evidence_texts(value: Any) -> Iterable[str]:
+    """Every evidence sentence in a record's JSON, wherever it sits."""
+    if isinstance(value, dict):
+        ev = value.get("evidence")
+        if isinstance(ev, dict) and isinstance(ev.get("text"), str):
+            yield ev["text"]
+        for k, v in value.items():
+            if k != "evidence":
+                yield from _evidence_texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _evidence_texts(v)
+
+
+def text_signature(texts: Iterable[str]) -> tuple[tuple[int, ...], int]:
+    """MinHash of the distinct word 3-grams (lowercase letters and digits) of `texts`, and their number;
+    ((), 0) when there are none. OCR changes a few words, so a scan keeps most 3-grams of its original."""
+    words = [w for t in texts for w in re.findall(r"[a-z0-9]+", t.lower())]
+    grams = {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+    if not grams:
+        return (), 0
+    hashes = [int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams]
+    signature = tuple(min((ka * h + kb) % _PRIME for h in hashes) for ka, kb in _PERMUTATIONS)
+    return signature, len(grams)
+
+
+def text_containment(a: Fingerprint, b: Fingerprint) -> float:
+    """How much of the smaller text the other holds: |A and B| / min(|A|, |B|), from the MinHash estimate
+    of Jaccard similarity J and the sizes (|A and B| = J (|A| + |B|) / (1 + J)). A fax's record quotes
+    fewer, noisier sentences than its original's: containment, unlike Jaccard, is not lowered by that."""
+    if not a.text or not b.text or len(a.text) != len(b.text) or not a.text_size or not b.text_size:
+        return 0.0
+    j = sum(x == y for x, y in zip(a.text, b.text, strict=True)) / len(a.text)
+    return min(1.0, j * (a.text_size + b.text_size) / (1 + j) / min(a.text_size, b.text_size))
 
 
 _DECISIVE = ("mmi_status", "mmi_date", "wpi")
@@ -251,7 +314,10 @@ def same_report(a: Fingerprint, b: Fingerprint) -> bool:
        sides counts as equal only when the other two are present and equal; missing on one side only is
        a difference. Report types, when both are known, are equal.
     2. Findings: the findings of one are a subset of the other's (OCR may lose values, never adds them),
-       and they share at least one decisive value: the MMI status or date, or a WPI rating.
+       and they share an MMI date or a WPI rating; or, for reports that share no such value (a progress
+       report that rates nothing, where "not P&S" is what every such report of the worker says), the
+       sentences they quote agree (`text_containment` of at least `TEXT_AGREES`), or, when either quotes
+       nothing, the MMI status.
     """
     if a.type and b.type and a.type != b.type:
         return False
@@ -266,7 +332,12 @@ def same_report(a: Fingerprint, b: Fingerprint) -> bool:
     fa, fb = a.findings(), b.findings()
     if not (fa <= fb or fb <= fa):
         return False
-    return any(fact[0] in _DECISIVE for fact in fa & fb)
+    shared = {fact[0] for fact in fa & fb}
+    if shared & {"mmi_date", "wpi"}:
+        return True
+    if a.text and b.text:
+        return text_containment(a, b) >= TEXT_AGREES
+    return "mmi_status" in shared
 
 
 def duplicate_groups(items: Sequence[tuple[str, Fingerprint]]) -> list[list[str]]:

@@ -207,6 +207,26 @@ class CaseSettingRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class CaseExportRow(Base):
+    """A case version (case key + digest of its JSON) sent to a sink: `writing` (a file batch stored before
+    its file is written), `ok`, `failed` (webhook) or `abandoned` (the file never appeared)."""
+
+    __tablename__ = "case_exports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_key: Mapped[str] = mapped_column(String(255), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    sink: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    batch: Mapped[str | None] = mapped_column(String(64), index=True)
+    target: Mapped[str | None] = mapped_column(Text)
+    #: For a file batch: SHA-256 of the file's bytes, to recognise it after a crash.
+    file_digest: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    error: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 @dataclass(frozen=True)
 class StoredRecord:
     """A record as the store holds it."""
@@ -877,7 +897,13 @@ class Store:
         with self._session() as s:
             docs = s.scalar(select(func.count(func.distinct(RecordRow.document_id))).select_from(RecordRow))
             rows = s.scalar(select(func.count()).select_from(CaseIndexRow))
-        if (docs or 0) > (rows or 0):
+            # Rows written before fingerprints carried the text signature (pipeline/cases/group.py).
+            stale = s.scalar(
+                select(func.count())
+                .select_from(CaseIndexRow)
+                .where(~CaseIndexRow.fingerprint.contains("text_size"))
+            )
+        if (docs or 0) > (rows or 0) or stale:
             self.rebuild_case_index()
         with self._session() as s:
             return [
@@ -970,3 +996,60 @@ class Store:
         with self._session() as s:
             row = s.get(CaseSettingRow, key)
             return True if row is None else bool(row.represented)
+
+    # --- case exports (pipeline/operations/case_export.py) ---------------------------------------------
+
+    def exported_case_versions(self, sink: str) -> set[tuple[str, str]]:
+        """(case key, digest) of every case version delivered (ok) to `sink`."""
+        with self._session() as s:
+            rows = s.execute(
+                select(CaseExportRow.case_key, CaseExportRow.digest).where(
+                    CaseExportRow.sink == sink, CaseExportRow.status == "ok"
+                )
+            ).all()
+            return {(k, d) for k, d in rows}
+
+    def add_case_exports(
+        self,
+        versions: Sequence[tuple[str, str]],
+        sink: str,
+        status: str,
+        *,
+        batch: str | None = None,
+        target: str | None = None,
+        file_digest: str | None = None,
+        attempts: int = 1,
+        error: str | None = None,
+    ) -> None:
+        """Store one row per (case key, digest), all in one transaction."""
+        with self._session() as s:
+            for key, digest in versions:
+                s.add(
+                    CaseExportRow(
+                        case_key=key,
+                        digest=digest,
+                        sink=sink,
+                        status=status,
+                        batch=batch,
+                        target=target,
+                        file_digest=file_digest,
+                        attempts=attempts,
+                        error=error,
+                    )
+                )
+
+    def unfinished_case_batches(self) -> list[dict[str, Any]]:
+        """File batches of case versions stored as `writing`: (batch, target, file digest)."""
+        with self._session() as s:
+            rows = s.execute(
+                select(CaseExportRow.batch, CaseExportRow.target, CaseExportRow.file_digest)
+                .where(CaseExportRow.status == "writing")
+                .distinct()
+            ).all()
+            return [{"batch": b, "target": t, "file_digest": d} for b, t, d in rows]
+
+    def finish_case_batch(self, batch: str, status: str) -> None:
+        """Mark every row of a file batch `ok` (written) or `abandoned`."""
+        with self._session() as s:
+            for row in s.execute(select(CaseExportRow).where(CaseExportRow.batch == batch)).scalars():
+                row.status = status

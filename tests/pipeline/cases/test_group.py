@@ -25,6 +25,7 @@ from models.record import (
     SourcePage,
 )
 from pipeline.cases.group import (
+    Fingerprint,
     case_keys,
     duplicate_groups,
     evaluator_surname,
@@ -32,6 +33,8 @@ from pipeline.cases.group import (
     group_cases,
     normalise_name,
     same_report,
+    text_containment,
+    text_signature,
 )
 from pipeline.operations.home import Home
 from pipeline.operations.store import Store, database_url
@@ -249,3 +252,43 @@ def test_a_name_never_merges_two_numbered_cases() -> None:
     keys = _keys(a, b, loose)
     assert keys[a.source.sha256] == "ADJ1000000" and keys[b.source.sha256] == "ADJ2000000"
     assert keys[loose.source.sha256] == "applicant:keisha lindqvist:2016-01-30"
+
+
+def _progress(texts: list[str]) -> Fingerprint:
+    """A progress report that rates nothing: only what it quotes tells two of them apart."""
+    signature, size = text_signature(texts)
+    return Fingerprint(
+        type="PTP",
+        evaluator="roe",
+        exam_date="2022-03-07",
+        report_date="2022-04-05",
+        mmi_status="not_reached",
+        mmi_date=None,
+        impairments=(),
+        combined_wpi=None,
+        text=signature,
+        text_size=size,
+    )
+
+
+PROGRESS = [
+    "No repetitive pinching with the left thumb. No lifting over 30 pounds.",
+    "Refill medications; home exercise program. Return in six weeks for re-evaluation of the thumb.",
+    "Dr. Northcutt found the applicant permanent and stationary on 06/22/2014 with 14% WPI for the left thumb.",
+    "Apportioned 10% to nonindustrial factors after review of the prior MRI of the left hand and wrist.",
+]
+
+
+def test_reports_that_rate_nothing_are_the_same_when_what_they_quote_agrees() -> None:
+    original = _progress(PROGRESS)
+    # A fax of it: two sentences run together, a few words misread, one sentence lost.
+    fax = _progress([PROGRESS[0] + " " + PROGRESS[1].replace("medications", "medicat1ons"), PROGRESS[2]])
+    other = _progress(
+        [
+            "Continue modified duty with no overhead reaching. Physical therapy twice a week for four weeks.",
+            "The patient reports improved grip strength and less pain at night since the last visit.",
+        ]
+    )
+    assert same_report(original, fax)
+    assert not same_report(original, other)
+    assert text_containment(original, fax) >= 0.5 > text_containment(original, other)
