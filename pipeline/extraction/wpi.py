@@ -359,6 +359,8 @@ def find_mentions(rt: ReportText) -> list[Mention]:
 def _is_combined(text: str, start: int, i: int, last: int, cue: re.Pattern[str]) -> bool:
     window = text[max(0, start - 70) : start]
     after = text[start : start + 60]
+    if load_rules().cue("sum_equals").search(window):
+        return True  # "4 + 4 + 3 = 11% WPI": the value a sum comes to is the total
     cue_hits = list(re.finditer(r"\b(?:combin\w*|total\w*|overall)\b", window, re.I))
     if cue_hits and re.search(r"\d\s*(?:%|percent)", window[cue_hits[-1].end() :], re.I):
         # "total 5% UE = 3% WPI": the total is of another unit.

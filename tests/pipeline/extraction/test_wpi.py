@@ -127,3 +127,16 @@ def test_record_review_ratings_are_cited_not_own(nlp: Language) -> None:
         for c in r.cited_findings
     ]
     assert cited == [("Dr. Kimura", "2021-06-22", [("knee", 6)])]
+
+
+@pytest.mark.parametrize("sum_text", ["4 + 4 + 3 = 11% WPI", "4% + 4% + 3% = 11% whole person impairment"])
+def test_the_value_a_written_sum_comes_to_is_the_combined_total(nlp: Language, sum_text: str) -> None:
+    """"4 + 4 + 3 = 11% WPI" after the ratings is their total (here added, per Kite), not an unlinked WPI."""
+    record = _record(
+        nlp,
+        "IMPAIRMENT RATING\n\nRight shoulder: 3% WPI. Left shoulder: 4% WPI. Bilateral wrists: 4% WPI.\n\n"
+        "Per Kite, I add rather than combine the impairments, as there is no overlap in activities of daily "
+        f"living: {sum_text}.",
+    )
+    assert (record.combined_wpi.value, record.combined_wpi.method) == (11, "added")
+    assert "WPI_UNLINKED" not in {f.code for f in record.review.flags}
