@@ -131,7 +131,7 @@ def test_record_review_ratings_are_cited_not_own(nlp: Language) -> None:
 
 @pytest.mark.parametrize("sum_text", ["4 + 4 + 3 = 11% WPI", "4% + 4% + 3% = 11% whole person impairment"])
 def test_the_value_a_written_sum_comes_to_is_the_combined_total(nlp: Language, sum_text: str) -> None:
-    """"4 + 4 + 3 = 11% WPI" after the ratings is their total (here added, per Kite), not an unlinked WPI."""
+    """ "4 + 4 + 3 = 11% WPI" after the ratings is their total (here added, per Kite), not an unlinked WPI."""
     record = _record(
         nlp,
         "IMPAIRMENT RATING\n\nRight shoulder: 3% WPI. Left shoulder: 4% WPI. Bilateral wrists: 4% WPI.\n\n"
