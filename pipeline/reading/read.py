@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import logging
+import re
 import struct
 import threading
 import warnings
@@ -70,8 +71,10 @@ PageSlot = Page | Future[Page]
 PDFIUM_LOCK = threading.RLock()
 
 #: A page whose drawn rules (straight strokes or thin bars at least RULE_MIN_PT long) stand at this many
-#: heights and this many x positions has a ruled table, and pdfplumber reads it.
+#: heights and this many x positions has a ruled table; pdfplumber reads it when it is an impairment table.
 RULED_TABLE_MIN_RULES = 3
+#: Only a ruled table of ratings (a WPI column) goes to pdfplumber; a form's boxes and other rules do not.
+IMPAIRMENT_TABLE = re.compile(r"\bWPI\b|whole[\s-]+person", re.I)
 RULE_MIN_PT = 10.0
 #: Path segments looked at per page at most (vector drawings can have tens of thousands).
 _RULE_SEGMENT_BUDGET = 4000
@@ -405,7 +408,7 @@ def _probe_page(
                 decision = needs_ocr(text, settings, image_coverage=coverage, page_number=number)
                 if not decision.ocr:
                     rules = _rules(page)
-                    if min(rules) >= RULED_TABLE_MIN_RULES:
+                    if min(rules) >= RULED_TABLE_MIN_RULES and IMPAIRMENT_TABLE.search(text):
                         return _TextLayerPage(number, decision.reason, None, rules)
                     return _TextLayerPage(number, decision.reason, page_words(page, textpage), rules)
             finally:

@@ -266,11 +266,11 @@ def test_unusual_text_matches_pdfplumber(tmp_path: Path) -> None:
     assert worst <= BOX_PT  # the embedded TrueType font's fractional widths drift a little (docs/reading.md)
 
 
-def _ruled_table_pdf(path: Path) -> Path:
+def _ruled_table_pdf(path: Path, last_column: str = "WPI") -> Path:
     """Page 1 prose; page 2 an impairment table drawn with a grid of lines; page 3 prose again."""
     styles = getSampleStyleSheet()
     prose = [Paragraph(" ".join(sentences(31, 12)), styles["BodyText"])]
-    rows = [["Body part", "Table", "Class", "WPI"]] + [
+    rows = [["Body part", "Table", "Class", last_column]] + [
         [part, f"17-{n}", str(n % 4 + 1), f"{n + 3}%"]
         for n, part in enumerate(
             ["Lumbar spine", "Cervical spine", "Left shoulder", "Right knee", "Left wrist"]
@@ -308,3 +308,11 @@ def test_ruled_table_page_is_read_with_pdfplumber_and_others_with_pdfium(
     words, _, worst = _agreement(path)
     assert words > 100
     assert worst <= STANDARD_FONT_BOX_PT
+
+
+def test_a_ruled_grid_that_is_not_an_impairment_table_is_read_with_pdfium(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Form boxes and other ruled grids without a WPI column gain nothing from pdfplumber (same words)."""
+    doc = read_document(_ruled_table_pdf(tmp_path / "grid.pdf", last_column="Visits"), settings)
+    assert [p.text_reader for p in doc.pages] == ["pdfium", "pdfium", "pdfium"]
