@@ -30,8 +30,8 @@ from models.case import CaseView
 from models.settings import Settings
 from pipeline.cases.calendar import ics_calendar
 from pipeline.cases.view import all_case_views, deadline_events
-from pipeline.errors import MedlegalError, StoreError
-from pipeline.operations.export import ExportResult, check_webhook_url, deliver
+from pipeline.errors import MedlegalError
+from pipeline.operations.export import ExportResult, check_webhook_url, deliver_all
 from pipeline.operations.home import Home, sha256_file, write_atomic
 from pipeline.operations.store import Store
 
@@ -141,33 +141,14 @@ def export_cases_file(
 def export_cases_webhook(store: Store, settings: Settings, url: str) -> ExportResult:
     """POST every pending case version to the webhook; failures are stored and retried next time."""
     check_webhook_url(url, settings)
-    result = ExportResult()
-    for item in pending_case_exports(store, "webhook", settings):
-        ok, attempts, error = deliver(
-            url,
-            case_payload(item),
-            item.key,
-            retries=settings.webhook_retries,
-            backoff_s=settings.webhook_backoff_s,
-            timeout_s=settings.webhook_timeout_s,
-        )
-        try:
-            store.add_case_exports(
-                [(item.view.key, item.version)],
-                "webhook",
-                "ok" if ok else "failed",
-                target=url,
-                attempts=attempts,
-                error=error,
-            )
-        except StoreError:
-            log.error("webhook %s: delivered=%s but the store could not record it", item.key, ok)
-            raise
-        if ok:
-            result.exported.append(item.key)
-        else:
-            result.failed.append((item.key, error or "failed"))
-    return result
+    items = {item.key: item for item in pending_case_exports(store, "webhook", settings)}
+
+    def stored(key: str, ok: bool, attempts: int, error: str | None) -> None:
+        version = [(items[key].view.key, items[key].version)]
+        status = "ok" if ok else "failed"
+        store.add_case_exports(version, "webhook", status, target=url, attempts=attempts, error=error)
+
+    return deliver_all(url, settings, ((k, case_payload(i)) for k, i in items.items()), stored)
 
 
 def export_deadlines_ics(store: Store, settings: Settings, out: Path) -> int:

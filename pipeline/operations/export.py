@@ -33,7 +33,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -308,36 +308,46 @@ def deliver(
     return False, retries + 1, error
 
 
+def deliver_all(
+    url: str,
+    settings: Settings,
+    items: Iterable[tuple[str, dict[str, Any]]],
+    stored: Callable[[str, bool, int, str | None], None],
+) -> ExportResult:
+    """POST each (Idempotency-Key, payload) with retries and hand each outcome to `stored` (which records
+    it: key, delivered, attempts, last error); a store failure after a delivery is logged and raised."""
+    result = ExportResult()
+    for key, payload in items:
+        ok, attempts, error = deliver(
+            url,
+            payload,
+            key,
+            retries=settings.webhook_retries,
+            backoff_s=settings.webhook_backoff_s,
+            timeout_s=settings.webhook_timeout_s,
+        )
+        try:
+            stored(key, ok, attempts, error)
+        except StoreError:
+            log.error("webhook %s: delivered=%s but the store could not record it", key, ok)
+            raise
+        if ok:
+            result.exported.append(key)
+        else:
+            result.failed.append((key, error or "failed"))
+    return result
+
+
 def export_webhook(
     store: Store, settings: Settings, url: str, *, since: date | datetime | None = None
 ) -> ExportResult:
     """POST every pending record to the webhook; failures are stored and retried by the next export.
     Raises ConfigError for a URL records must not go to (`check_webhook_url`)."""
     check_webhook_url(url, settings)
-    result = ExportResult()
-    for item in pending_exports(store, "webhook", since):
-        ok, attempts, error = deliver(
-            url,
-            export_row(item),
-            item.key,
-            retries=settings.webhook_retries,
-            backoff_s=settings.webhook_backoff_s,
-            timeout_s=settings.webhook_timeout_s,
-        )
-        try:
-            store.add_export(
-                item.stored.id,
-                "webhook",
-                "ok" if ok else "failed",
-                attempts=attempts,
-                target=url,
-                error=error,
-            )
-        except StoreError:
-            log.error("webhook %s: delivered=%s but the store could not record it", item.key, ok)
-            raise
-        if ok:
-            result.exported.append(item.key)
-        else:
-            result.failed.append((item.key, error or "failed"))
-    return result
+    items = {item.key: item for item in pending_exports(store, "webhook", since)}
+
+    def stored(key: str, ok: bool, attempts: int, error: str | None) -> None:
+        status = "ok" if ok else "failed"
+        store.add_export(items[key].stored.id, "webhook", status, attempts=attempts, target=url, error=error)
+
+    return deliver_all(url, settings, ((k, export_row(i)) for k, i in items.items()), stored)

@@ -586,24 +586,29 @@ class Store:
 
     # --- review and export (the review app, pipeline/operations/export.py) ---
 
+    def _latest_records(self, s: Session, sha256s: set[str] | None = None) -> list[Any]:
+        """(DocumentRow, RecordRow) of every document's latest record version, newest document first;
+        only the documents of `sha256s` when given."""
+        latest = (
+            select(RecordRow.document_id, func.max(RecordRow.version).label("v"))
+            .group_by(RecordRow.document_id)
+            .subquery()
+        )
+        query = (
+            select(DocumentRow, RecordRow)
+            .join(RecordRow, RecordRow.document_id == DocumentRow.id)
+            .join(latest, (latest.c.document_id == RecordRow.document_id) & (latest.c.v == RecordRow.version))
+            .order_by(DocumentRow.first_seen.desc())
+        )
+        if sha256s is not None:
+            query = query.where(DocumentRow.sha256.in_(sha256s))
+        return list(s.execute(query).all())
+
     def documents_overview(self) -> list[dict[str, Any]]:
         """Every document with its latest record: sha256, filename, version, record id, review status,
         the record body, and whether that version was exported (ok) to any sink."""
         with self._session() as s:
-            latest = (
-                select(RecordRow.document_id, func.max(RecordRow.version).label("v"))
-                .group_by(RecordRow.document_id)
-                .subquery()
-            )
-            rows = s.execute(
-                select(DocumentRow, RecordRow)
-                .join(RecordRow, RecordRow.document_id == DocumentRow.id)
-                .join(
-                    latest,
-                    (latest.c.document_id == RecordRow.document_id) & (latest.c.v == RecordRow.version),
-                )
-                .order_by(DocumentRow.first_seen.desc())
-            ).all()
+            rows = self._latest_records(s)
             exported = set(s.execute(select(ExportRow.record_id).where(ExportRow.status == "ok")).scalars())
             return [
                 {
@@ -925,20 +930,7 @@ class Store:
         if not wanted:
             return []
         with self._session() as s:
-            latest = (
-                select(RecordRow.document_id, func.max(RecordRow.version).label("v"))
-                .group_by(RecordRow.document_id)
-                .subquery()
-            )
-            rows = s.execute(
-                select(DocumentRow, RecordRow)
-                .join(RecordRow, RecordRow.document_id == DocumentRow.id)
-                .join(
-                    latest,
-                    (latest.c.document_id == RecordRow.document_id) & (latest.c.v == RecordRow.version),
-                )
-                .where(DocumentRow.sha256.in_(wanted))
-            ).all()
+            rows = self._latest_records(s, wanted)
             record_ids = [r.id for _, r in rows]
             exported = set(
                 s.execute(
