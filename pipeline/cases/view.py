@@ -130,13 +130,10 @@ def _case_report(doc: _Doc, duplicates: list[str], represented: bool) -> CaseRep
 
 
 def _order(report: CaseReport) -> tuple[Any, ...]:
-    return (
-        report.exam_date is None,
-        report.exam_date or "",
-        report.report_date is None,
-        report.report_date or "",
-        report.sha256,
-    )
+    """Exam-date order; a report whose exam date was not read sorts by its report date (written after
+    the exam, usually within weeks), and one with neither goes last."""
+    when = report.exam_date or report.report_date
+    return (when is None, when or "", report.report_date or "", report.sha256)
 
 
 def _docs(store: Store, shas: Sequence[str], zone: ZoneInfo) -> list[_Doc]:

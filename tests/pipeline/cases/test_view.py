@@ -138,9 +138,9 @@ def test_the_case_view_has_the_contract_shape(store: Store) -> None:
         assert set(report["mmi"]) >= {"status", "date"}
         assert set(report["standard_rating"]) == {"value", "basis", "reason"}
     json.dumps(data)
-    # Oldest exam first; a report with no exam date last; the fax folded into the QME.
-    assert [r["sha256"] for r in data["reports"]] == [shas["ptp"], shas["qme"], shas["loose"]]
-    qme = data["reports"][1]
+    # Oldest exam first; a report with no exam date by its report date (2019); the fax folded into the QME.
+    assert [r["sha256"] for r in data["reports"]] == [shas["loose"], shas["ptp"], shas["qme"]]
+    qme = data["reports"][2]
     assert qme["duplicates"] == [shas["fax"]]
     assert qme["impairments"][0]["evidence"] == {"page": 2, "bbox": [72.0, 100.0, 300.0, 112.0]}
     assert qme["combined_wpi"] == 8

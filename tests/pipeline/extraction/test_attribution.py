@@ -99,3 +99,18 @@ def test_a_role_beside_a_name_is_one_agent() -> None:
 )
 def test_surname(name: str, expected: str) -> None:
     assert surname(name) == expected
+
+
+def test_a_physician_naming_their_own_role_is_not_another_physician(nlp: Language) -> None:
+    """ "in my capacity as primary treating physician" is the author, not another doctor: the date the
+    sentence gives is this report's exam date."""
+    from models.settings import Settings
+    from pipeline.extraction.extract import extract_record
+
+    text = (
+        "PRIMARY TREATING PHYSICIAN'S NARRATIVE REPORT\n\nDear Counsel: I evaluated Priya Winslow, date of "
+        "birth Aug. 12, 1979, on Oct. 18, 2023 in my office, in my capacity as primary treating physician, "
+        "regarding a specific injury of Oct. 13, 2022."
+    )
+    record = extract_record(document_from_text([text]), nlp, Settings())
+    assert record.report.exam_date == "2023-10-18"
