@@ -70,6 +70,9 @@ class Claim(_Model):
     case_numbers: list[str] = Field(default_factory=list)
     claim_numbers: list[str] = Field(default_factory=list)
     injuries: list[Injury] = Field(default_factory=list)
+    #: The applicant's date of birth (extension of contract v1.1): with the name, it joins a report that
+    #: carries no case number to its case.
+    date_of_birth: str | None = None
 
 
 class Mmi(_Model):

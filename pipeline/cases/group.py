@@ -67,11 +67,18 @@ def evaluator_surname(name: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class CaseKeys:
-    """What decides a report's case: its case numbers, the applicant's normalised name, its injury dates."""
+    """What decides a report's case: its case numbers, the applicant's normalised name, its injury dates,
+    the applicant's date of birth."""
 
     case_numbers: tuple[str, ...]
     applicant: str | None
     injury_dates: tuple[str, ...]
+    birth_date: str | None = None
+
+    def join_dates(self) -> tuple[str, ...]:
+        """The dates that, with the name, join reports without a number: injury dates and the birth date
+        (kept apart by a prefix: a birth date never matches an injury date)."""
+        return self.injury_dates + ((f"born {self.birth_date}",) if self.birth_date else ())
 
 
 def injury_dates(record: ReportRecord) -> tuple[str, ...]:
@@ -83,7 +90,12 @@ def injury_dates(record: ReportRecord) -> tuple[str, ...]:
 def case_keys(record: ReportRecord) -> CaseKeys:
     """The keys `group_cases` joins reports by."""
     numbers = sorted({n.strip().upper() for n in record.claim.case_numbers if n and n.strip()})
-    return CaseKeys(tuple(numbers), normalise_name(record.claim.applicant), injury_dates(record))
+    return CaseKeys(
+        tuple(numbers),
+        normalise_name(record.claim.applicant),
+        injury_dates(record),
+        record.claim.date_of_birth,
+    )
 
 
 class _UnionFind:
@@ -112,8 +124,8 @@ def group_cases(items: Sequence[tuple[str, CaseKeys]]) -> dict[str, str]:
     """The case key of every document id (sha256) in `items`.
 
     1. Documents sharing a case number are one case (a document with two numbers joins both).
-    2. Documents with no case number that share the applicant's normalised name and an injury date are
-       one case.
+    2. Documents with no case number that share the applicant's normalised name and an injury date or the
+       date of birth are one case.
     3. Such a group joins the numbered case whose documents share that name and an injury date, when
        there is exactly one; when several numbered cases match, it stays apart: a name never merges two
        numbered cases.
@@ -127,7 +139,7 @@ def group_cases(items: Sequence[tuple[str, CaseKeys]]) -> dict[str, str]:
         for number in keys.case_numbers:
             uf.union(by_number.setdefault(number, doc), doc)
         if keys.applicant:
-            for day in keys.injury_dates:
+            for day in keys.join_dates():
                 by_name_date.setdefault((keys.applicant, day), []).append(doc)
     loose_of: dict[tuple[str, str], list[str]] = {}
     for pair, docs in by_name_date.items():
@@ -158,9 +170,9 @@ def case_key(members: Sequence[CaseKeys], docs: Sequence[str] = ()) -> str:
     numbers = sorted({n for k in members for n in k.case_numbers})
     if numbers:
         return numbers[0]
-    for k in sorted(members, key=lambda k: (k.applicant or "", k.injury_dates)):
-        if k.applicant and k.injury_dates:
-            dates = sorted({d for m in members if m.applicant == k.applicant for d in m.injury_dates})
+    for k in sorted(members, key=lambda k: (k.applicant or "", k.join_dates())):
+        if k.applicant and k.join_dates():
+            dates = sorted({d for m in members if m.applicant == k.applicant for d in m.join_dates()})
             return f"applicant:{k.applicant}:{dates[0]}"
     return f"document:{min(docs)}" if docs else "document:"
 

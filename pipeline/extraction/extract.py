@@ -64,6 +64,7 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
         case_numbers=case_numbers,
         claim_numbers=parties.claim_numbers(form, rt),
         injuries=injuries.injuries(form, rt),
+        date_of_birth=parties.date_of_birth(form, rt),
     )
 
     statements = all_statements(rt)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import date
 
 from models.document import TextSource
 from models.record import Flag
+from pipeline.extraction.dates import find_dates
 from pipeline.extraction.evaluator import CRED
 from pipeline.extraction.fields import Fields
 from pipeline.extraction.report import first_lines
@@ -188,3 +190,28 @@ def claim_numbers(fields: Fields, rt: ReportText) -> list[str]:
             ):
                 out.append(tok)
     return out
+
+
+#: "date of birth Aug. 12, 1979", "DOB: 12-06-1995", "born on 3/4/1980" in the opening lines.
+_BIRTH = re.compile(
+    r"\b(?:date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date|born(?:\s+on)?)\s*[:#,]?\s*(?:is\s+)?", re.I
+)
+
+
+def date_of_birth(fields: Fields, rt: ReportText) -> str | None:
+    """The applicant's date of birth: the header field, else a "date of birth ..." in the opening
+    sentences; None unless it is a plausible one (1900 to 14 years before the report's own dates)."""
+    found = [d.iso for v in fields.all("birth") for d in find_dates(v) if d.iso]
+    if not found:
+        for s in rt.sentences[:60]:
+            for m in _BIRTH.finditer(s.text):
+                dates = [d for d in find_dates(s.text[m.end() : m.end() + 40]) if d.start == 0 and d.iso]
+                if dates and dates[0].iso:
+                    found.append(dates[0].iso)
+                    break
+            if found:
+                break
+    if not found:
+        return None
+    born = found[0]
+    return born if "1900-01-01" <= born <= f"{date.today().year - 14}-12-31" else None

@@ -46,6 +46,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    inspect,
     select,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
@@ -180,6 +181,7 @@ class CaseIndexRow(Base):
     case_numbers: Mapped[list[str]] = mapped_column(JSON)
     applicant: Mapped[str | None] = mapped_column(String(255), index=True)
     injury_dates: Mapped[list[str]] = mapped_column(JSON)
+    birth_date: Mapped[str | None] = mapped_column(String(10))
     fingerprint: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
@@ -302,6 +304,23 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+#: Tables that hold only what can be computed again from the records: dropped when their columns change
+#: (a database from an earlier medlegal), then created anew and filled lazily (`Store.case_index`).
+_DERIVED_TABLES = ("case_index",)
+
+
+def _drop_changed_derived_tables(engine: Engine) -> None:
+    inspector = inspect(engine)
+    for name in _DERIVED_TABLES:
+        if not inspector.has_table(name):
+            continue
+        have = {c["name"] for c in inspector.get_columns(name)}
+        table = Base.metadata.tables[name]
+        if have != {c.name for c in table.columns}:
+            log.warning("the %s table is from an earlier medlegal; it is rebuilt from the records", name)
+            table.drop(engine)
+
+
 def _engine(url: str) -> Engine:
     with _ENGINES_LOCK:
         engine = _ENGINES.get(url)
@@ -312,6 +331,7 @@ def _engine(url: str) -> Engine:
                     if url.startswith("sqlite")
                     else create_engine(url, pool_pre_ping=True, hide_parameters=True)
                 )
+                _drop_changed_derived_tables(engine)
                 Base.metadata.create_all(engine)
             except SQLAlchemyError as e:
                 raise store_error(e, "cannot open the database") from e
@@ -834,6 +854,7 @@ class Store:
                 or list(keys.case_numbers) != list(row.case_numbers)
                 or keys.applicant != row.applicant
                 or list(keys.injury_dates) != list(row.injury_dates)
+                or keys.birth_date != row.birth_date
             )
             if row is None:
                 row = CaseIndexRow(sha256=sha256, case_key="")
@@ -841,6 +862,7 @@ class Store:
             row.case_numbers = list(keys.case_numbers)
             row.applicant = keys.applicant
             row.injury_dates = list(keys.injury_dates)
+            row.birth_date = keys.birth_date
             row.fingerprint = fp
             row.updated_at = _now()
             s.flush()
@@ -852,7 +874,10 @@ class Store:
 
         rows = list(s.execute(select(CaseIndexRow)).scalars())
         keys = group_cases(
-            [(r.sha256, CaseKeys(tuple(r.case_numbers), r.applicant, tuple(r.injury_dates))) for r in rows]
+            [
+                (r.sha256, CaseKeys(tuple(r.case_numbers), r.applicant, tuple(r.injury_dates), r.birth_date))
+                for r in rows
+            ]
         )
         for r in rows:
             if r.case_key != keys[r.sha256]:
@@ -888,6 +913,7 @@ class Store:
                             case_numbers=list(keys.case_numbers),
                             applicant=keys.applicant,
                             injury_dates=list(keys.injury_dates),
+                            birth_date=keys.birth_date,
                             fingerprint=fingerprint(record).to_json(),
                         )
                     )
@@ -918,6 +944,7 @@ class Store:
                     "case_numbers": list(r.case_numbers),
                     "applicant": r.applicant,
                     "injury_dates": list(r.injury_dates),
+                    "birth_date": r.birth_date,
                     "fingerprint": r.fingerprint,
                 }
                 for r in s.execute(select(CaseIndexRow).order_by(CaseIndexRow.sha256)).scalars()

@@ -37,7 +37,7 @@ from pipeline.cases.group import (
     text_signature,
 )
 from pipeline.operations.home import Home
-from pipeline.operations.store import Store, database_url
+from pipeline.operations.store import _ENGINES, Store, database_url
 
 
 def make_record(
@@ -292,3 +292,33 @@ def test_reports_that_rate_nothing_are_the_same_when_what_they_quote_agrees() ->
     assert same_report(original, fax)
     assert not same_report(original, other)
     assert text_containment(original, fax) >= 0.5 > text_containment(original, other)
+
+
+def _born(record: ReportRecord, day: str | None) -> ReportRecord:
+    return record.model_copy(update={"claim": record.claim.model_copy(update={"date_of_birth": day})})
+
+
+def test_a_report_without_a_number_joins_by_name_and_date_of_birth() -> None:
+    numbered = _born(make_record("n"), "1979-08-12")
+    loose = _born(make_record("l", numbers=(), injuries=()), "1979-08-12")
+    other = _born(make_record("o", numbers=(), injuries=()), "1980-01-01")  # the same name, someone else
+    keys = _keys(numbered, loose, other)
+    assert keys[loose.source.sha256] == "ADJ7310078"
+    assert keys[other.source.sha256] == "applicant:keisha lindqvist:born 1980-01-01"
+
+
+def test_a_case_index_from_an_earlier_medlegal_is_rebuilt(tmp_path: Path) -> None:
+    """The case index is derived: a table of another shape is dropped and filled again from the records."""
+    import sqlite3
+
+    home = Home(tmp_path / "old").ensure()
+    url = database_url(home, None)
+    first = Store(url)
+    first.start_run("run1", "test", socket.gethostname(), 1, "1")
+    first.save_record(make_record("a"), "run1")
+    path = url.removeprefix("sqlite:///")
+    _ENGINES.clear()  # a new process
+    with sqlite3.connect(path) as db:  # the shape of the first case index (no birth_date)
+        db.execute("ALTER TABLE case_index DROP COLUMN birth_date")
+    rows = Store(url).case_index()
+    assert [r["case_key"] for r in rows] == ["ADJ7310078"] and rows[0]["birth_date"] is None
