@@ -7,7 +7,10 @@ that gives one, when there are two or more different values:
 - `wpi`: the same body part and side (exact `body_part` and `laterality`, null side apart from a named side)
   rated differently. The chapter 18 pain add-on is compared as its own body part, "pain". A report that
   rates one part and side more than once counts with its largest value.
-- `mmi_status`: reached / not reached differing (reports that state nothing are left out).
+- `mmi_status`: reached / not reached differing (reports that state nothing are left out), unless every
+  "not reached" was examined before every "reached": a worker who was not yet P&S in the spring and is P&S
+  in the autumn is progress, not a dispute. A "not reached" examined on or after a "reached" (or either
+  without a date) disagrees with it.
 - `mmi_date`: the MMI dates of reports that found MMI reached, differing.
 - `apportionment`: the industrial share differing, overall (body_part null) or per body part and side.
   The industrial share is `industrial_pct`, or 100 - `nonindustrial_pct` when only that is stated.
@@ -90,12 +93,25 @@ def _apportionment(report: CaseReport) -> dict[Keyed, Value]:
     return values
 
 
+def _when(report: CaseReport) -> str | None:
+    return report.exam_date or report.report_date
+
+
+def _is_progress(reports: Sequence[CaseReport]) -> bool:
+    """Every "not reached" report was examined before every "reached" one."""
+    not_yet = [_when(r) for r in reports if r.mmi.status == "not_reached"]
+    reached = [_when(r) for r in reports if r.mmi.status == "reached"]
+    if not not_yet or not reached or None in not_yet or None in reached:
+        return False
+    return max(d for d in not_yet if d) < min(d for d in reached if d)
+
+
 def disagreements(reports: Sequence[CaseReport]) -> list[Disagreement]:
     """Every field two or more of these distinct reports value differently: WPI per body part and side,
     MMI status, MMI date, apportionment; in that order, each with the values of all reports giving one."""
     return [
         *_collect(reports, "wpi", _wpi),
-        *_collect(reports, "mmi_status", _mmi_status),
+        *([] if _is_progress(reports) else _collect(reports, "mmi_status", _mmi_status)),
         *_collect(reports, "mmi_date", _mmi_date),
         *_collect(reports, "apportionment", _apportionment),
     ]

@@ -73,3 +73,12 @@ def test_apportionment_overall_and_per_body_part() -> None:
     assert [(d.field, d.body_part, [v.value for v in d.values]) for d in found] == [
         ("apportionment", None, [80, 70])
     ]
+
+
+def test_not_yet_p_and_s_before_a_p_and_s_finding_is_progress_not_a_dispute() -> None:
+    spring = _report("a", "PTP", mmi=("not_reached", None)).model_copy(update={"exam_date": "2023-03-01"})
+    autumn = _report("b", "PTP", mmi=("reached", "2023-10-01")).model_copy(update={"exam_date": "2023-10-01"})
+    assert disagreements([spring, autumn]) == []
+    later = _report("c", "QME", mmi=("not_reached", None)).model_copy(update={"exam_date": "2023-12-01"})
+    found = {d.field for d in disagreements([spring, autumn, later])}
+    assert found == {"mmi_status"}  # a QME after the P&S finding says not yet: that is a dispute
