@@ -12,11 +12,12 @@ store can regroup without reading record bodies.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,7 +121,9 @@ class _UnionFind:
         return list(out.values())
 
 
-def group_cases(items: Sequence[tuple[str, CaseKeys]]) -> dict[str, str]:
+def group_cases(
+    items: Sequence[tuple[str, CaseKeys]], fingerprints: Mapping[str, Fingerprint] | None = None
+) -> dict[str, str]:
     """The case key of every document id (sha256) in `items`.
 
     1. Documents sharing a case number are one case (a document with two numbers joins both).
@@ -129,6 +132,9 @@ def group_cases(items: Sequence[tuple[str, CaseKeys]]) -> dict[str, str]:
     3. Such a group joins the numbered case whose documents share that name and an injury date, when
        there is exactly one; when several numbered cases match, it stays apart: a name never merges two
        numbered cases.
+    4. Two documents that are the same report (`same_report` on their `fingerprints`, the applicant's
+       names alike, and what they quote agreeing when both quote something) are in one case, whatever
+       numbers were read: a fax whose case number OCR misread is still that report.
     A document with no number and no name or no injury date stays a case of its own.
     """
     uf = _UnionFind(i for i, _ in items)
@@ -156,12 +162,43 @@ def group_cases(items: Sequence[tuple[str, CaseKeys]]) -> dict[str, str]:
     for root, numbered in matches.items():
         if len(numbered) == 1:
             uf.union(root, next(iter(numbered)))
+    for a, b in _same_report_pairs(items, fingerprints or {}):
+        uf.union(a, b)
     result: dict[str, str] = {}
     for members in uf.groups():
         key = case_key([keyed[m] for m in members], members)
         for m in members:
             result[m] = key
     return result
+
+
+def _names_agree(a: str | None, b: str | None) -> bool:
+    """Normalised applicant names that are one person's as OCR may read it (or one is missing)."""
+    return a is None or b is None or difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def _same_report_pairs(
+    items: Sequence[tuple[str, CaseKeys]], fingerprints: Mapping[str, Fingerprint]
+) -> list[tuple[str, str]]:
+    """Pairs of documents that are one report, compared within buckets of evaluator and dates."""
+    buckets: dict[tuple[str, str, str], list[str]] = {}
+    for doc, _ in items:
+        fp = fingerprints.get(doc)
+        if fp and fp.evaluator and fp.exam_date and fp.report_date:
+            buckets.setdefault((fp.evaluator, fp.exam_date, fp.report_date), []).append(doc)
+    keys = dict(items)
+    pairs: list[tuple[str, str]] = []
+    for docs in buckets.values():
+        for n, a in enumerate(docs):
+            for b in docs[n + 1 :]:
+                fa, fb = fingerprints[a], fingerprints[b]
+                if (
+                    same_report(fa, fb)
+                    and _names_agree(keys[a].applicant, keys[b].applicant)
+                    and (not (fa.text and fb.text) or text_containment(fa, fb) >= TEXT_AGREES)
+                ):
+                    pairs.append((a, b))
+    return pairs
 
 
 def case_key(members: Sequence[CaseKeys], docs: Sequence[str] = ()) -> str:

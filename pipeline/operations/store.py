@@ -855,6 +855,7 @@ class Store:
                 or keys.applicant != row.applicant
                 or list(keys.injury_dates) != list(row.injury_dates)
                 or keys.birth_date != row.birth_date
+                or fp != row.fingerprint
             )
             if row is None:
                 row = CaseIndexRow(sha256=sha256, case_key="")
@@ -870,14 +871,15 @@ class Store:
                 self._regroup(s)
 
     def _regroup(self, s: Session) -> None:
-        from pipeline.cases.group import CaseKeys, group_cases
+        from pipeline.cases.group import CaseKeys, Fingerprint, group_cases
 
         rows = list(s.execute(select(CaseIndexRow)).scalars())
         keys = group_cases(
             [
                 (r.sha256, CaseKeys(tuple(r.case_numbers), r.applicant, tuple(r.injury_dates), r.birth_date))
                 for r in rows
-            ]
+            ],
+            {r.sha256: Fingerprint.from_json(r.fingerprint) for r in rows},
         )
         for r in rows:
             if r.case_key != keys[r.sha256]:

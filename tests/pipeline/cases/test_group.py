@@ -204,7 +204,7 @@ def test_the_store_keeps_the_case_index_up_to_date(store: Store) -> None:
     a = make_record("a", numbers=("ADJ2000000",))
     store.save_record(a, "run1")
     assert [r["case_key"] for r in store.case_index()] == ["ADJ2000000"]
-    b = make_record("b", numbers=("ADJ1000000", "ADJ2000000"))
+    b = make_record("b", numbers=("ADJ1000000", "ADJ2000000"), exam="2020-07-01")  # another report
     store.save_record(b, "run1")
     rows = {r["sha256"]: r for r in store.case_index()}
     assert rows[a.source.sha256]["case_key"] == rows[b.source.sha256]["case_key"] == "ADJ1000000"
@@ -322,3 +322,17 @@ def test_a_case_index_from_an_earlier_medlegal_is_rebuilt(tmp_path: Path) -> Non
         db.execute("ALTER TABLE case_index DROP COLUMN birth_date")
     rows = Store(url).case_index()
     assert [r["case_key"] for r in rows] == ["ADJ7310078"] and rows[0]["birth_date"] is None
+
+
+def test_a_fax_whose_case_number_was_misread_is_still_in_its_case() -> None:
+    """The same report (evaluator, dates, findings) is one case whatever number OCR read; two workers whom
+    one doctor saw on the same day with the same rating are not."""
+    original = make_record("pdf")
+    fax = make_record("fax", numbers=("ADJ7319078",), applicant="Keisha Lindqvlst", ocr=True)
+    namesake = make_record("other", numbers=("ADJ5550001",), applicant="Marcus Oyelaran")
+    items = [(r.source.sha256, case_keys(r)) for r in (original, fax, namesake)]
+    prints = {r.source.sha256: fingerprint(r) for r in (original, fax, namesake)}
+    keys = group_cases(items, prints)
+    assert keys[fax.source.sha256] == keys[original.source.sha256] == "ADJ7310078"
+    assert keys[namesake.source.sha256] == "ADJ5550001"
+    assert group_cases(items)[fax.source.sha256] == "ADJ7319078"  # by the keys alone, apart
