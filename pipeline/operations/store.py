@@ -881,9 +881,19 @@ class Store:
             ],
             {r.sha256: Fingerprint.from_json(r.fingerprint) for r in rows},
         )
+        moved: dict[str, str] = {}
         for r in rows:
             if r.case_key != keys[r.sha256]:
+                if r.case_key:
+                    moved.setdefault(r.case_key, keys[r.sha256])
                 r.case_key = keys[r.sha256]
+        # A case's settings follow it when its key changes (a new report brought a smaller case number, or
+        # a numberless case joined a numbered one); a setting already made under the new key wins.
+        for old, new in moved.items():
+            setting = s.get(CaseSettingRow, old)
+            if setting is not None and old not in set(keys.values()) and s.get(CaseSettingRow, new) is None:
+                s.add(CaseSettingRow(case_key=new, represented=setting.represented, actor=setting.actor))
+                s.delete(setting)
 
     def rebuild_case_index(self) -> int:
         """Index every document that has a record but no case index row (a database from before the

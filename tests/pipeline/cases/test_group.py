@@ -336,3 +336,12 @@ def test_a_fax_whose_case_number_was_misread_is_still_in_its_case() -> None:
     assert keys[fax.source.sha256] == keys[original.source.sha256] == "ADJ7310078"
     assert keys[namesake.source.sha256] == "ADJ5550001"
     assert group_cases(items)[fax.source.sha256] == "ADJ7319078"  # by the keys alone, apart
+
+
+def test_a_cases_represented_setting_follows_it_when_its_key_changes(store: Store) -> None:
+    store.save_record(make_record("a", numbers=("ADJ2000000",)), "run1")
+    store.set_represented("ADJ2000000", False, "Pat")
+    # A new report carries a smaller number as well: the case is now keyed ADJ1000000.
+    store.save_record(make_record("b", numbers=("ADJ1000000", "ADJ2000000"), exam="2020-07-01"), "run1")
+    assert {r["case_key"] for r in store.case_index()} == {"ADJ1000000"}
+    assert store.represented("ADJ1000000") is False
