@@ -9,16 +9,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.record import (
-    Apportionment,
     BBoxList,
-    CitedPhysician,
     Evaluator,
-    Impairment,
     Injury,
     Laterality,
-    Mmi,
     ReportType,
 )
+from models.record import CitedFinding as RecordCitedFinding
 
 DisagreementField = str  # "wpi" | "mmi_status" | "mmi_date" | "apportionment"
 
@@ -96,15 +93,11 @@ class CaseReport(_Model):
     version: int
 
 
-class CitedFinding(_Model):
-    """A finding a report attributes to another physician, with the report (sha256) that cites it."""
+class CitedFinding(RecordCitedFinding):
+    """A finding a report attributes to another physician (the record's `cited_findings` entry), with the
+    report (sha256) that cites it."""
 
     cited_in: str
-    physician: CitedPhysician = Field(default_factory=CitedPhysician)
-    report_date: str | None = None
-    mmi: Mmi | None = None
-    impairments: list[Impairment] = Field(default_factory=list)
-    apportionment: list[Apportionment] = Field(default_factory=list)
 
 
 class DisagreementValue(_Model):

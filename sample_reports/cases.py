@@ -39,6 +39,7 @@ from sample_reports.corpus.facts import (
     _pick_doctor,
     _restrictions,
     combine,
+    draw_applicant,
     make_case,
 )
 from sample_reports.corpus.phrasing import cap
@@ -118,13 +119,7 @@ def _overall(industrial: int, cause: str) -> Apportionment:
 
 def _worker(letter: str, seed: int, sex: str, injury_on: date) -> Worker:
     rng = random.Random(f"{seed}:case:{letter}:worker")
-    first = rng.choice(names.FIRST_MALE if sex == "M" else names.FIRST_FEMALE)
-    applicant = Person(
-        first,
-        rng.choice(names.LAST),
-        sex,
-        date(rng.randint(1962, 1992), rng.randint(1, 12), rng.randint(1, 28)),
-    )
+    applicant = draw_applicant(rng, sex, 1962, 1992)
     occupation, duties = rng.choice(names.OCCUPATIONS)
     adj = _adj(rng)
     return Worker(

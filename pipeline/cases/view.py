@@ -178,18 +178,7 @@ def build_view(key: str, docs: Sequence[_Doc], represented: bool) -> CaseView:
     for d in canonical:
         for i in d.record.claim.injuries:
             injuries.setdefault((i.type, i.start, i.end), i)
-    cited = [
-        CitedFinding(
-            cited_in=d.sha256,
-            physician=c.physician,
-            report_date=c.report_date,
-            mmi=c.mmi,
-            impairments=c.impairments,
-            apportionment=c.apportionment,
-        )
-        for d in canonical
-        for c in d.record.cited_findings
-    ]
+    cited = [CitedFinding(cited_in=d.sha256, **dict(c)) for d in canonical for c in d.record.cited_findings]
     return CaseView(
         key=key,
         case_numbers=numbers,

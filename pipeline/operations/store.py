@@ -229,6 +229,22 @@ class CaseExportRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+def _overview_row(d: DocumentRow, r: RecordRow, exported: set[int]) -> dict[str, Any]:
+    """A document with its latest record, as `documents_overview` and `case_documents` give it."""
+    return {
+        "sha256": d.sha256,
+        "filename": d.filename,
+        "page_count": d.page_count,
+        "first_seen": d.first_seen,
+        "record_id": r.id,
+        "version": r.version,
+        "review_status": r.review_status,
+        "body": r.body,
+        "created_at": r.created_at,
+        "exported": r.id in exported,
+    }
+
+
 @dataclass(frozen=True)
 class StoredRecord:
     """A record as the store holds it."""
@@ -630,21 +646,7 @@ class Store:
         with self._session() as s:
             rows = self._latest_records(s)
             exported = set(s.execute(select(ExportRow.record_id).where(ExportRow.status == "ok")).scalars())
-            return [
-                {
-                    "sha256": d.sha256,
-                    "filename": d.filename,
-                    "page_count": d.page_count,
-                    "first_seen": d.first_seen,
-                    "record_id": r.id,
-                    "version": r.version,
-                    "review_status": r.review_status,
-                    "body": r.body,
-                    "created_at": r.created_at,
-                    "exported": r.id in exported,
-                }
-                for d, r in rows
-            ]
+            return [_overview_row(d, r, exported) for d, r in rows]
 
     def record_by_id(self, record_id: int) -> StoredRecord | None:
         with self._session() as s:
@@ -983,20 +985,7 @@ class Store:
                 select(ReceiptRow).where(ReceiptRow.sha256.in_(wanted)).order_by(ReceiptRow.id)
             ).scalars():
                 receipts[receipt.sha256] = receipt.received
-            return [
-                {
-                    "sha256": d.sha256,
-                    "filename": d.filename,
-                    "first_seen": d.first_seen,
-                    "received": receipts.get(d.sha256),
-                    "record_id": r.id,
-                    "version": r.version,
-                    "review_status": r.review_status,
-                    "body": r.body,
-                    "exported": r.id in exported,
-                }
-                for d, r in rows
-            ]
+            return [{**_overview_row(d, r, exported), "received": receipts.get(d.sha256)} for d, r in rows]
 
     def set_received(self, sha256: str, day: date | str, actor: str) -> None:
         """Record when a document was received (overrides documents.first_seen for its deadline); `day`

@@ -617,18 +617,23 @@ def _restrictions(rng: random.Random, parts: list[str], side: dict[str, str | No
     return out[:6]
 
 
+def draw_applicant(rng: random.Random, sex: str, born_from: int, born_to: int) -> Person:
+    """An injured worker's name and date of birth, drawn from the name lists."""
+    first = rng.choice(names.FIRST_MALE if sex == "M" else names.FIRST_FEMALE)
+    return Person(
+        first,
+        rng.choice(names.LAST),
+        sex,
+        date(rng.randint(born_from, born_to), rng.randint(1, 12), rng.randint(1, 28)),
+    )
+
+
 def make_case(kind: str, index: int, seed: int) -> Case:
     """Draw the facts of report number `index` (1-based) of the given kind."""
     rng = random.Random(f"{seed}:{index}:{kind}")
     traps: list[str] = []
     sex = rng.choice("MF")
-    first = rng.choice(names.FIRST_MALE if sex == "M" else names.FIRST_FEMALE)
-    applicant = Person(
-        first,
-        rng.choice(names.LAST),
-        sex,
-        date(rng.randint(1958, 1996), rng.randint(1, 12), rng.randint(1, 28)),
-    )
+    applicant = draw_applicant(rng, sex, 1958, 1996)
     occupation, duties = rng.choice(names.OCCUPATIONS)
     used: set[str] = set()
 
