@@ -13,7 +13,7 @@ from pipeline.extraction.evaluator import CRED
 from pipeline.extraction.fields import Fields
 from pipeline.extraction.report import first_lines
 from pipeline.extraction.textview import ReportText
-from pipeline.reading.repair import DIGIT_LIKE, OCR_DIGITS
+from pipeline.reading.repair import DIGIT_LIKE, OCR_DIGITS, OCR_ID_CHARS
 
 
 def _clean_name(value: str) -> str | None:
@@ -167,10 +167,6 @@ def checked_case_numbers(rt: ReportText) -> tuple[list[str], list[Flag]]:
     return out, flags
 
 
-#: Characters OCR reads inside an insurer's claim number that no claim number contains.
-_CLAIM_OCR = str.maketrans({"§": "5"})
-
-
 def claim_numbers(fields: Fields, rt: ReportText) -> list[str]:
     """Insurer claim numbers as written; on a scan, "§34-63-31349" is 534-63-31349, and a number OCR split
     in two ("75-791 42-164") is joined when the joined number is printed elsewhere (a running header)."""
@@ -178,7 +174,7 @@ def claim_numbers(fields: Fields, rt: ReportText) -> list[str]:
     out: list[str] = []
     for v in fields.all("claim_number"):
         for part in re.split(r"[;,]|\s{2,}|\band\b", v):
-            toks = [t.strip(" .;,").translate(_CLAIM_OCR) for t in part.strip().split(" ")]
+            toks = [t.strip(" .;,").translate(OCR_ID_CHARS) for t in part.strip().split(" ")]
             tok = toks[0]
             if len(toks) > 1 and re.search(r"\d", toks[1]) and text.count(tok + toks[1]) >= 1:
                 tok += toks[1]

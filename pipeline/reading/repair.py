@@ -29,6 +29,8 @@ OCR_DIGITS = str.maketrans(
         "G": "6",
     }
 )
+#: What OCR reads inside an identifier (an insurer's claim number) that no identifier contains.
+OCR_ID_CHARS = str.maketrans({"§": "5"})
 #: The characters of `OCR_DIGITS` plus the digits, as a regex class body.
 DIGIT_LIKE = "0-9OoDQIl|iSsBZzG"
 
