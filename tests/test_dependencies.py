@@ -82,6 +82,8 @@ def test_make_installs_python_packages_only_from_the_lock_with_hashes() -> None:
     setup = makefile.split("$(STAMP):", 1)[1].split("\n\n", 1)[0]
     installs = [line.strip() for line in setup.splitlines() if "pip install" in line]
     assert installs == [
+        # pip and setuptools first, from their entries in the lock (tests/test_setup.py runs the recipe)
+        "$(BIN)/python -m pip install -q --require-hashes --only-binary=:all: --no-deps -r $(VENV)/bootstrap.lock",
         "$(BIN)/python -m pip install -q --require-hashes --only-binary=:all: -r $(LOCK)",
         "$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .",
     ]
