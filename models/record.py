@@ -27,6 +27,8 @@ class Evidence(_Model):
     section: str | None = None
     text_source: Literal["text_layer", "ocr"] | None = None
     ocr_confidence: float | None = None
+    #: The ids of the rules that produced the value (rules/patterns.json, attribution.json ...).
+    rules: list[str] = Field(default_factory=list)
 
 
 class SourcePage(_Model):

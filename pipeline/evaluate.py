@@ -238,9 +238,9 @@ def score_record(ev: Evaluation, record: ReportRecord, truth: dict[str, Any], na
     r = record.model_dump(mode="json")
     t_report, t_claim = truth.get("report", {}), truth.get("claim", {})
     checks: dict[str, tuple[Any, Any]] = {
-        "mmi_status": (r["mmi"]["status"], truth.get("mmi", {}).get("status")),
-        "mmi_date": (r["mmi"]["date"], truth.get("mmi", {}).get("date")),
-        "combined_wpi": (_f(r["combined_wpi"]["value"]), _f(truth.get("combined_wpi", {}).get("value"))),
+        "mmi_status": (r["mmi"]["status"], (truth.get("mmi") or {}).get("status")),
+        "mmi_date": (r["mmi"]["date"], (truth.get("mmi") or {}).get("date")),
+        "combined_wpi": (_f(r["combined_wpi"]["value"]), _f((truth.get("combined_wpi") or {}).get("value"))),
         "report_type": (r["report"]["type"], t_report.get("type")),
         "supplemental": (r["report"]["supplemental"], t_report.get("supplemental")),
         "case_numbers": (sorted(r["claim"]["case_numbers"]), sorted(t_claim.get("case_numbers", []))),
@@ -449,7 +449,9 @@ def score_passage(ev: PassageEvaluation, record: ReportRecord, passage: dict[str
         ev.misses += [f"{passage['id']}: {kind} missed {x.value} ({x.surname or x.role})" for x in missed]
     truth_wpi = {w.value[2] for w in want if w.kind == "wpi"}
     forbidden = _forbidden_wpi(passage) - truth_wpi
-    ev.forbidden_as_wpi += sum(1 for g in got if g.kind == "wpi" and g.value[2] in forbidden)
+    as_wpi = [g for g in got if g.kind == "wpi" and g.value[2] in forbidden]
+    ev.forbidden_as_wpi += len(as_wpi)
+    ev.misses += [f"{passage['id']}: a value the truth rules out came out as WPI: {g.value}" for g in as_wpi]
     own = (
         0
         if report_style
@@ -491,4 +493,226 @@ def evaluate_passages(path: Path, settings: Settings, split: str = "all") -> Pas
         text = REPORT_FRAME.format(passage["text"]) if passage.get("style") == "report" else passage["text"]
         doc = document_from_text([text], filename=f"{passage['id']}.txt", width=95)
         score_passage(ev, extract_record(doc, nlp, settings), passage)
+    return ev
+
+
+# --- physicians' documents that state no MMI and no WPI (../shared/corpora/transcribed-samples) ---------
+
+SAMPLES_FILE = "samples.jsonl"
+
+
+@dataclass
+class NegativeEvaluation:
+    """Physician-written documents in which a careful reader records no MMI, no WPI and no apportionment:
+    every such value the extractor reports (own or cited) is a false one. Also counts how the documents
+    were typed: a physician writing in the first person is not `OTHER`."""
+
+    documents: int = 0
+    false_mmi: int = 0
+    false_wpi: int = 0
+    false_apportionment: int = 0
+    documents_with_false_values: int = 0
+    typed_other: int = 0
+    types: dict[str, int] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[str]:
+        return []
+
+    def scores(self) -> dict[str, float]:
+        """Every score by name (what floors and ceilings are checked against)."""
+        return {
+            "false_mmi": float(self.false_mmi),
+            "false_wpi": float(self.false_wpi),
+            "false_apportionment": float(self.false_apportionment),
+            "documents_with_false_values": float(self.documents_with_false_values),
+            "other_share": round(self.typed_other / self.documents, 4) if self.documents else 0.0,
+        }
+
+    def table(self) -> str:
+        """A plain-text table of the counts."""
+        lines = [
+            f"physician-written documents with no MMI/WPI: {self.documents}",
+            f"{'false_mmi':<28}{self.false_mmi:>8}",
+            f"{'false_wpi':<28}{self.false_wpi:>8}",
+            f"{'false_apportionment':<28}{self.false_apportionment:>8}",
+            f"{'documents_with_false_values':<28}{self.documents_with_false_values:>8}",
+            f"{'typed OTHER':<28}{self.typed_other:>8}  ({self.scores()['other_share']:.1%})",
+            "report types: " + ", ".join(f"{k} {v}" for k, v in sorted(self.types.items())),
+        ]
+        return "\n".join(lines)
+
+
+def score_negative(ev: NegativeEvaluation, record: ReportRecord, doc_id: str) -> None:
+    """Add one record of a document that states no MMI, WPI or apportionment to `ev`."""
+    mmi = int(record.mmi.status != "not_stated") + sum(1 for f in record.cited_findings if f.mmi is not None)
+    wpi = len(record.impairments) + sum(len(f.impairments) for f in record.cited_findings)
+    shares = len(record.apportionment) + sum(len(f.apportionment) for f in record.cited_findings)
+    ev.false_mmi += mmi
+    ev.false_wpi += wpi
+    ev.false_apportionment += shares
+    ev.documents_with_false_values += int(bool(mmi or wpi or shares))
+    ev.typed_other += record.report.type == "OTHER"
+    key = record.report.type or "none"
+    ev.types[key] = ev.types.get(key, 0) + 1
+    for what, n in (("mmi", mmi), ("wpi", wpi), ("apportionment", shares)):
+        if n:
+            ev.misses.append(f"{doc_id}: {n} false {what} value(s)")
+    ev.documents += 1
+
+
+def evaluate_negatives(path: Path, settings: Settings, limit: int | None = None) -> NegativeEvaluation:
+    """Extract every document of a `samples.jsonl` collection (one text document each) and count the
+    MMI, WPI and apportionment values found where none is stated."""
+    from pipeline.extraction.extract import extract_record
+    from pipeline.extraction.nlp import build_nlp
+    from pipeline.reading.text import document_from_text
+
+    file = path / SAMPLES_FILE if path.is_dir() else path
+    nlp = build_nlp(settings)
+    ev = NegativeEvaluation()
+    with file.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            if limit is not None and n >= limit:
+                break
+            if not line.strip():
+                continue
+            sample = json.loads(line)
+            doc = document_from_text([sample["text"]], filename=f"{sample['id']}.txt", width=95)
+            score_negative(ev, extract_record(doc, nlp, settings), sample["id"])
+    return ev
+
+
+# --- real report documents: a physician's own report, with its own and its cited findings ---------------
+
+REPORTS_FILE = "reports.jsonl"
+
+
+@dataclass
+class ReportDocEvaluation:
+    """Scores over real physician-written report documents (`reports.jsonl`): the author's own MMI status,
+    WPI and apportionment (their findings as physician "self"), the other physicians' findings they cite,
+    and whether the document was recognised as a physician's report of the right type."""
+
+    split: str
+    documents: int = 0
+    mmi_status_right: int = 0
+    mmi_date_right: int = 0
+    type_right: int = 0
+    physician_report: int = 0
+    counts: dict[str, list[int]] = field(
+        default_factory=lambda: {k: [0, 0, 0] for k in ("own_wpi", "apportionment", "cited")}
+    )
+    ready_records: int = 0
+    ready_wrong: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[str]:
+        return []
+
+    def scores(self) -> dict[str, float]:
+        """Every score by name (what floors are checked against)."""
+        n = self.documents or 1
+        out = {
+            "own_mmi_status": round(self.mmi_status_right / n, 4),
+            "own_mmi_date": round(self.mmi_date_right / n, 4),
+            "own_wpi_f1": round(_f1(*self.counts["own_wpi"]), 4),
+            "apportionment_f1": round(_f1(*self.counts["apportionment"]), 4),
+            "cited_f1": round(_f1(*self.counts["cited"]), 4),
+            "report_type": round(self.type_right / n, 4),
+            "physician_report": round(self.physician_report / n, 4),
+        }
+        out["score"] = round(
+            (out["own_mmi_status"] + out["own_wpi_f1"] + out["apportionment_f1"] + out["cited_f1"]) / 4, 4
+        )
+        out["ready_precision"] = (
+            round(1 - self.ready_wrong / self.ready_records, 4) if self.ready_records else 1.0
+        )
+        return out
+
+    def table(self) -> str:
+        """A plain-text table of the scores."""
+        s = self.scores()
+        lines = [f"real report documents ({self.split}): {self.documents}", f"{'score':<20}{'value':>8}"]
+        lines += [f"{k:<20}{v:>8.3f}" for k, v in s.items()]
+        for kind, (tp, fp, fn) in self.counts.items():
+            lines.append(f"  {kind}: tp {tp} fp {fp} fn {fn}")
+        return "\n".join(lines)
+
+
+def score_report_doc(ev: ReportDocEvaluation, record: ReportRecord, truth: dict[str, Any]) -> None:
+    """Add one report document's record to `ev`."""
+    r = record.model_dump(mode="json")
+    doc_id = truth["id"]
+    own = truth.get("own") or {}
+    want_mmi = own.get("mmi") or {"status": "not_stated", "date": None}
+    status_ok = r["mmi"]["status"] == want_mmi.get("status", "not_stated")
+    date_ok = status_ok and r["mmi"]["date"] == want_mmi.get("date")
+    ev.mmi_status_right += status_ok
+    ev.mmi_date_right += date_ok
+    if not status_ok:
+        ev.misses.append(f"{doc_id}: own mmi {r['mmi']['status']}, want {want_mmi.get('status')}")
+    elif not date_ok:
+        ev.misses.append(f"{doc_id}: own mmi date {r['mmi']['date']}, want {want_mmi.get('date')}")
+    ev.type_right += r["report"]["type"] == truth.get("report_type")
+    ev.physician_report += r["report"]["type"] != "OTHER"
+    if r["report"]["type"] != truth.get("report_type"):
+        ev.misses.append(f"{doc_id}: type {r['report']['type']}, want {truth.get('report_type')}")
+    self_finding = {
+        "physician": {"name": None, "role": "self"},
+        "impairments": r["impairments"],
+        "apportionment": r["apportionment"],
+    }
+    want_self = {
+        "physician": {"name": None, "role": "self"},
+        **{k: own.get(k, []) for k in ("impairments", "apportionment")},
+    }
+    got_own = cited_values([self_finding])
+    want_own = cited_values([want_self])
+    got_cited = cited_values(r["cited_findings"])
+    want_cited = cited_values(truth.get("cited", []))
+    wrong = not (status_ok and date_ok)
+    for key, got, want in (
+        ("own_wpi", [g for g in got_own if g.kind == "wpi"], [w for w in want_own if w.kind == "wpi"]),
+        (
+            "apportionment",
+            [g for g in got_own + got_cited if g.kind == "apportionment"],
+            [w for w in want_own + want_cited if w.kind == "apportionment"],
+        ),
+        ("cited", got_cited, want_cited),
+    ):
+        tp, extra, missed = match_values(got, want)
+        c = ev.counts[key]
+        c[0] += tp
+        c[1] += len(extra)
+        c[2] += len(missed)
+        if key != "apportionment":
+            wrong = wrong or bool(extra or missed)
+        ev.misses += [f"{doc_id}: {key} extra {x.kind} {x.value} ({x.surname or x.role})" for x in extra]
+        ev.misses += [f"{doc_id}: {key} missed {x.kind} {x.value} ({x.surname or x.role})" for x in missed]
+    if r["review"]["status"] == "ready":
+        ev.ready_records += 1
+        ev.ready_wrong += int(wrong)
+    ev.documents += 1
+
+
+def evaluate_report_docs(path: Path, settings: Settings, split: str = "all") -> ReportDocEvaluation:
+    """Extract every report document of a `reports.jsonl` (its pages split at form feeds) and score it."""
+    from pipeline.extraction.extract import extract_record
+    from pipeline.extraction.nlp import build_nlp
+    from pipeline.reading.text import document_from_text
+
+    file = path / REPORTS_FILE if path.is_dir() else path
+    nlp = build_nlp(settings)
+    ev = ReportDocEvaluation(split=split)
+    for line in file.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        truth = json.loads(line)
+        if split != "all" and truth.get("split") != split:
+            continue
+        doc = document_from_text(truth["text"].split("\f"), filename=f"{truth['id']}.txt", width=95)
+        score_report_doc(ev, extract_record(doc, nlp, settings), truth)
     return ev

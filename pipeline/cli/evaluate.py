@@ -17,7 +17,9 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "directory",
         type=Path,
-        help="folder of reports (PDF/TIFF/PNG/JPEG), or a real-text corpus (a folder with passages.jsonl)",
+        help="folder of reports (PDF/TIFF/PNG/JPEG), a real-text corpus (a folder with passages.jsonl), or "
+        "documents that state no MMI or WPI (a folder with samples.jsonl: every value found is a false one), "
+        "or real report documents (a file named *reports.jsonl)",
     )
     p.add_argument(
         "--split",
@@ -50,11 +52,28 @@ def add(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the sub-command; returns the exit code."""
     from pipeline.errors import EvaluationError, InputNotFoundError, UsageError
-    from pipeline.evaluate import PASSAGES_FILE, Evaluation, PassageEvaluation, evaluate, evaluate_passages
+    from pipeline.evaluate import (
+        PASSAGES_FILE,
+        REPORTS_FILE,
+        SAMPLES_FILE,
+        Evaluation,
+        NegativeEvaluation,
+        PassageEvaluation,
+        ReportDocEvaluation,
+        evaluate,
+        evaluate_negatives,
+        evaluate_passages,
+        evaluate_report_docs,
+    )
 
     if not args.directory.exists():
         raise InputNotFoundError("no such directory", path=args.directory)
-    passages = args.directory.is_file() or (args.directory / PASSAGES_FILE).exists()
+    name = args.directory.name
+    negatives = name == SAMPLES_FILE or (args.directory / SAMPLES_FILE).exists()
+    report_docs = name.endswith(REPORTS_FILE)
+    passages = not (negatives or report_docs) and (
+        args.directory.is_file() or (args.directory / PASSAGES_FILE).exists()
+    )
     floors: dict[str, float] = {}
     ceilings: dict[str, float] = {}
     for option, items, bounds in (("--min", args.min, floors), ("--max", args.max, ceilings)):
@@ -64,12 +83,25 @@ def run(args: argparse.Namespace) -> int:
                 bounds[name] = float(value)
             except ValueError as e:
                 raise UsageError(f"{option} takes SCORE=LIMIT, got {item!r}") from e
-    known = set((PassageEvaluation("all") if passages else Evaluation()).scores())
+    blank: Evaluation | PassageEvaluation | NegativeEvaluation | ReportDocEvaluation = (
+        NegativeEvaluation()
+        if negatives
+        else ReportDocEvaluation("all")
+        if report_docs
+        else PassageEvaluation("all")
+        if passages
+        else Evaluation()
+    )
+    known = set(blank.scores())
     unknown = (set(floors) | set(ceilings)) - known
     if unknown:
         raise UsageError(f"unknown scores {sorted(unknown)}; known: {sorted(known)}")
-    result: Evaluation | PassageEvaluation
-    if passages:
+    result: Evaluation | PassageEvaluation | NegativeEvaluation | ReportDocEvaluation
+    if report_docs:
+        result = evaluate_report_docs(args.directory, settings_from_args(args), args.split)
+    elif negatives:
+        result = evaluate_negatives(args.directory, settings_from_args(args))
+    elif passages:
         result = evaluate_passages(args.directory, settings_from_args(args), args.split)
     else:
         truth = args.truth or Path(__file__).resolve().parents[2] / "sample_reports" / "truth"

@@ -15,6 +15,11 @@ def add(sub: argparse._SubParsersAction) -> None:
     """Register the sub-command."""
     p = sub.add_parser("extract", help="read a report and print its record (JSON) on stdout")
     p.add_argument("file", type=Path)
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print, per value, the sentence, the rules that produced it and the decision (contains report text)",
+    )
     p.add_argument("--ocr-mode", choices=["auto", "force_ocr", "never_ocr"])
     p.add_argument("--workers", type=int, help="OCR processes (default: one per core)")
     p.set_defaults(handler=run)
@@ -24,6 +29,17 @@ def run(args: argparse.Namespace) -> int:
     """Run the sub-command; returns the exit code."""
     from pipeline.process import process_file
 
-    result = process_file(args.file, settings_from_args(args))
+    settings = settings_from_args(args)
+    if args.explain:
+        from pipeline.extraction.explain import explain
+        from pipeline.extraction.extract import extract
+        from pipeline.extraction.nlp import build_nlp
+        from pipeline.reading.read import read_document
+
+        sys.stdout.write(
+            explain(extract(read_document(args.file, settings), build_nlp(settings), settings)) + "\n"
+        )
+        return ExitCode.OK
+    result = process_file(args.file, settings)
     sys.stdout.write(json.dumps(result.record.model_dump(mode="json"), indent=2) + "\n")
     return ExitCode.OK

@@ -5,24 +5,22 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from spacy.language import Language
 
 from models.document import Document
 from models.record import Claim, Flag, Report, ReportRecord, Review, Source, SourcePage
 from models.settings import Settings
-from pipeline.extraction import apportionment, evaluator, fields, injuries, parties, report, restrictions
-from pipeline.extraction.cited import cited_findings
+from pipeline.extraction import evaluator, fields, injuries, parties, report, restrictions
 from pipeline.extraction.dates import find_dates
-from pipeline.extraction.mmi import extract_mmi
-from pipeline.extraction.own import fill_apportionment, fill_impairments, fill_mmi, own_statements
+from pipeline.extraction.findings import cited_findings, own_findings
 from pipeline.extraction.rules import RULES_VERSION
-from pipeline.extraction.statements import all_statements
+from pipeline.extraction.statements import Statement, all_statements
 from pipeline.extraction.textview import ReportText
 from pipeline.extraction.validate import check_record
-from pipeline.extraction.wpi import find_mentions, resolve_combined, resolve_impairments
 
-__all__ = ["RULES_VERSION", "extract_record"]
+__all__ = ["RULES_VERSION", "Extraction", "extract", "extract_record"]
 
 
 def _source(document: Document) -> Source:
@@ -43,8 +41,22 @@ def _source(document: Document) -> Source:
     )
 
 
+@dataclass
+class Extraction:
+    """A record and what it was made from: the text view and every statement (for --explain)."""
+
+    record: ReportRecord
+    text: ReportText
+    statements: list[Statement]
+
+
 def extract_record(document: Document, nlp: Language, settings: Settings) -> ReportRecord:
     """The record of `document`; every value carries its evidence; uncertain values raise flags."""
+    return extract(document, nlp, settings).record
+
+
+def extract(document: Document, nlp: Language, settings: Settings) -> Extraction:
+    """Extract the record of `document`, keeping the statements it was made from."""
     rt = ReportText.build(document, nlp)
     form = fields.read_fields(document)
     ev, ev_conf = evaluator.evaluator(form, rt)
@@ -87,22 +99,12 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
             )
         )
         flags += check_record(record, settings)
-        return record.model_copy(update={"review": Review(status="needs_review", flags=flags)})
+        review = Review(status="needs_review", flags=flags)
+        return Extraction(record.model_copy(update={"review": review}), rt, statements)
 
-    mmi, mmi_flags = extract_mmi(rt, exam_date, report.first_date(form.all("mmi_date")))
-    flags += mmi_flags
-    mentions = find_mentions(rt)
-    impairments, imp_flags = resolve_impairments(rt, mentions)
-    flags += imp_flags
-    own_general = own_statements(rt, statements)
-    mmi, more = fill_mmi(rt, mmi, own_general)
-    flags += more
-    impairments, more = fill_impairments(rt, impairments, own_general)
-    flags += more
-    shares, more = apportionment.extract_apportionment(rt)
-    flags += more
-    shares, more = fill_apportionment(rt, shares, own_general)
-    flags += more
+    own = own_findings(rt, statements, exam_date, report.first_date(form.all("mmi_date")))
+    flags += own.flags
+    mmi = own.mmi
     record = ReportRecord(
         source=_source(document),
         report=Report(
@@ -115,9 +117,9 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
         ),
         claim=claim,
         mmi=mmi,
-        impairments=impairments,
-        combined_wpi=resolve_combined(rt, mentions),
-        apportionment=shares,
+        impairments=own.impairments,
+        combined_wpi=own.combined,
+        apportionment=own.apportionment,
         work_restrictions=restrictions.extract_restrictions(rt),
         future_medical=restrictions.extract_future_medical(rt),
         cited_findings=cited,
@@ -177,8 +179,8 @@ def extract_record(document: Document, nlp: Language, settings: Settings) -> Rep
         )
     flags += _repair_flags(form, rt, everywhere, field_names)
     flags += check_record(record, settings)
-    status = "ready" if not flags else "needs_review"
-    return record.model_copy(update={"review": Review(status=status, flags=flags)})
+    review = Review(status="ready" if not flags else "needs_review", flags=flags)
+    return Extraction(record.model_copy(update={"review": review}), rt, statements)
 
 
 def _repair_flags(form: fields.Fields, rt: ReportText, text: str, names: dict[str, str]) -> list[Flag]:

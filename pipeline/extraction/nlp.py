@@ -3,9 +3,9 @@
 Pipeline: `medlegal_sentences` (boundaries at blank lines, so headings, list items and table rows stand
 alone, and at sentence punctuation outside abbreviations) -> `span_ruler` (body parts from
 rules/body_parts.csv) ->
-`medlegal_sections` (heading -> section label) -> `medlegal_context` (negated, hypothetical,
-other-physician modifiers, ConText-style) -> `medlegal_attribution` (agent mentions: this evaluator,
-another physician, a judge).
+`medlegal_sections` (heading -> section label) -> `medlegal_attribution` (agent mentions: this evaluator,
+another physician, a judge). Negation, deferral and hypotheticals are read clause by clause by the
+statements themselves (statements.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from spacy.tokens import Doc, Token
 
 from models.settings import Settings
 from pipeline.extraction import attribution as _attribution  # noqa: F401  (registers medlegal_attribution)
-from pipeline.extraction import context as _context  # noqa: F401  (registers medlegal_context)
 from pipeline.extraction import sections as _sections  # noqa: F401  (registers medlegal_sections)
 from pipeline.extraction.matching import SENTENCE_BOUNDS
 from pipeline.extraction.rules import load_rules
@@ -150,7 +149,7 @@ def medlegal_sentences(doc: Doc) -> Doc:
 
 
 def build_nlp(settings: Settings | None = None) -> Language:
-    """The medlegal spaCy pipeline: blank English, sentence rules, span rules, sections, context."""
+    """The medlegal spaCy pipeline: blank English, sentence rules, span rules, sections, attribution."""
     rules = load_rules()
     nlp = spacy.blank("en")
     nlp.max_length = 5_000_000
@@ -165,6 +164,5 @@ def build_nlp(settings: Settings | None = None) -> Language:
             patterns.append({"label": "BODY_PART", "pattern": synonym, "id": part.canonical})
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     nlp.add_pipe("medlegal_sections")
-    nlp.add_pipe("medlegal_context")
     nlp.add_pipe("medlegal_attribution")
     return nlp

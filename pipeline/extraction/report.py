@@ -30,12 +30,12 @@ def report_type(rt: ReportText, title: str | None, signed: bool = True) -> tuple
     """
     first = "\n".join(first_lines(rt.document, 40))
     head = (title or "") + "\n" + "\n".join(first_lines(rt.document, 16))
-    supplemental = bool(load_rules().cue("supplemental").search(head))
+    supplemental = bool(load_rules().pattern("report.supplemental").search(head))
     if not title and not signed:
         body = rt.assembled.text[:20000]
-        if load_rules().cue("other_document").search(body):
+        if load_rules().pattern("report.other_document").search(body):
             return "OTHER", False, 0.9
-        if not load_rules().cue("first_person_report").search(body):
+        if not load_rules().pattern("report.first_person").search(body):
             return "OTHER", False, 0.8
     checks = [
         ("AME", r"\bagreed\s+medical\s+(?:evaluat|examin)\w*|\bAME\b"),
@@ -125,7 +125,7 @@ def exam_and_report_dates(fields: Fields, rt: ReportText) -> tuple[str | None, s
                 r"\b(?:previously|earlier|initially|originally|last|first|prior)\b", text[: m.start(1)], re.I
             ):
                 continue
-            if m and s.own and "OTHER_PHYSICIAN" not in rt.context(s, s.start, s.end):
+            if m and s.own and not rt.other_physician(s):
                 exam = parse_date(m.group(1))
                 if exam:
                     break
@@ -152,7 +152,7 @@ def exam_and_report_dates(fields: Fields, rt: ReportText) -> tuple[str | None, s
                 len(ds) == 1
                 and ds[0].iso
                 and len(text) <= (ds[0].end - ds[0].start) + 12
-                and not load_rules().cue("not_report_date_line").search(text)
+                and not load_rules().pattern("report.not_report_date_line").search(text)
                 and not above.endswith(":")
             ):
                 report = ds[0].iso

@@ -26,7 +26,7 @@ def extract_restrictions(rt: ReportText) -> list[WorkRestriction]:
         text = re.sub(r"\s+", " ", s.text).strip()
         if len(text) < 8 or text.isupper() or text.endswith(":"):
             continue
-        if "OTHER_PHYSICIAN" in rt.context(s, s.start, s.end):
+        if rt.other_physician(s):
             continue
         if _RESTRICTION.search(text):
             out.append(
@@ -39,7 +39,7 @@ def extract_restrictions(rt: ReportText) -> list[WorkRestriction]:
 
 def extract_future_medical(rt: ReportText) -> FutureMedical:
     """Whether future medical care is provided, from its section or explicit statements."""
-    none_cue = load_rules().cue("future_medical_none")
+    none_cue = load_rules().pattern("future_medical.none")
     body: list[Sentence] = []
     for s in rt.sentences:
         if not s.own:

@@ -13,7 +13,6 @@ from spacy.tokens import Doc, Span
 from models.document import Document
 from models.record import Evidence
 from pipeline.extraction.assemble import Assembled, assemble
-from pipeline.extraction.context import Modifier, modifiers
 from pipeline.extraction.nlp import SPANS_KEY
 from pipeline.extraction.sections import SectionMark, is_own_section, section_at
 
@@ -116,22 +115,18 @@ class ReportText:
             out.append(s)
         return out
 
-    def context(self, sentence: Sentence, start: int, end: int) -> set[str]:
-        """Context categories covering [start, end) (doc offsets), this evaluator's own name excepted."""
-        found = modifiers(self.doc, start, end)
-        cats: set[str] = set()
-        for cat, mods in found.items():
-            if cat == "OTHER_PHYSICIAN":
-                mods = [m for m in mods if not self.is_self(m)]
-                if not mods or _AGREE.search(sentence.text):
-                    continue
-            cats.add(cat)
-        return cats
+    def other_physician(self, sentence: Sentence) -> bool:
+        """True when the sentence names a physician other than the author (its words are his, unless the
+        author agrees: "I agree with Dr. Kim")."""
+        from pipeline.extraction.attribution import agents_in, surname
 
-    def is_self(self, mod: Modifier) -> bool:
-        trigger = self.assembled.text[mod.trigger_start : mod.trigger_end]
-        surname = self.evaluator_surname
-        return bool(surname) and surname is not None and surname.lower() in trigger.lower()
+        if _AGREE.search(sentence.text):
+            return False
+        own = (self.evaluator_surname or "").lower()
+        return any(
+            a.kind == "physician" and not (a.name and own and surname(a.name).lower() == own)
+            for a in agents_in(self, sentence)
+        )
 
     @cached_property
     def _physicians(self) -> tuple[dict[str, str], dict[str, str]]:

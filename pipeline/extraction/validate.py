@@ -6,9 +6,14 @@ import re
 
 from models.record import Flag, ReportRecord
 from models.settings import Settings
-from pipeline.extraction.wpi import dre_ranges
+from pipeline.extraction.rules import load_rules
 
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V"}
+
+
+def dre_ranges() -> dict[str, dict[str, tuple[int, int]]]:
+    """DRE category WPI ranges by spine region (rules/dre.json)."""
+    return {k: {str(c): r for c, r in v.items()} for k, v in load_rules().dre.ranges.items()}
 
 
 def combine_values(values: list[float]) -> int:

@@ -7,15 +7,15 @@ files, and who reads them:
     body_parts.csv    vocabulary of body parts (canonical name, synonyms) -> span ruler, bodyparts.py
     specialties.csv   specialty phrases -> evaluator.py
     sections.json     heading patterns -> section labels (own / not own) -> sections.py
-    context.json      ConText triggers (negated, hypothetical, other physician, pseudo, terminate) -> context.py
-    cues.json         named regex cues, looked up by id with `RuleSet.cue(id)` -> the linkers
+    patterns.json     every regex of the engine, by id (`RuleSet.pattern(id)`): units, clauses, MMI,
+                      WPI, apportionment, report cues -> numbers.py, statements.py, findings.py, report.py
     fields.json       labels of 'Label: value' header fields -> fields.py
     dre.json          DRE category WPI ranges by spine region -> validate.py
-    statements.json   units, clauses, MMI cues of the general statement finders -> statements.py
     attribution.json  who says it: agent mentions (self, physician, judge), finding verbs -> attribution.py
 
-Every rule id is referenced somewhere (tests/pipeline/extraction/test_rules.py checks it). Bump `RULES_VERSION` whenever a
-rule changes what is extracted (the flows re-process stored documents when it changes).
+Rule ids are one id space across the files (a duplicate fails at load), and every id is referenced
+somewhere (tests/pipeline/extraction/test_rules.py checks it). Bump `RULES_VERSION` whenever a rule
+changes what is extracted (the flows re-process stored documents when it changes).
 """
 
 from __future__ import annotations
@@ -71,19 +71,6 @@ class SectionRules(_Strict):
     rules: list[SectionRule]
 
 
-class ContextRule(_Strict):
-    id: str
-    category: Literal["NEGATED", "HYPOTHETICAL", "OTHER_PHYSICIAN", "PSEUDO", "TERMINATE"]
-    pattern: str
-    direction: Literal["forward", "backward", "bidirectional"] = "bidirectional"
-    #: How many words away from the trigger a target may be (None: to the sentence end or a terminator).
-    max_scope: int | None = None
-    case_sensitive: bool = False
-    #: False for punctuation: no word boundaries are added around the pattern.
-    word_boundaries: bool = True
-    _v = field_validator("pattern")(_check_regex)
-
-
 class AgentRule(_Strict):
     """One agent pattern of attribution.json: who a mention names."""
 
@@ -107,10 +94,18 @@ class AttributionRules(_Strict):
     _v = field_validator("verbs", "report_date", "identification_after")(_check_regex)
 
 
-class Cue(_Strict):
-    id: str
-    pattern: str
-    _v = field_validator("pattern")(_check_regex)
+class PatternRule(_Strict):
+    """One entry of patterns.json: a regex, or the name of the Python predicate that applies the rule."""
+
+    id: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
+    doc: str = Field(min_length=10)
+    pattern: str | None = None
+    code: str | None = None
+    _v = field_validator("pattern")(lambda v: v if v is None else _check_regex(v))
+
+    def model_post_init(self, _context: Any) -> None:
+        if (self.pattern is None) == (self.code is None):
+            raise ValueError("a rule has a pattern or names its code, not both")
 
 
 class SpecialtyRule(_Strict):
@@ -142,18 +137,26 @@ class RuleSet:
     body_parts: list[BodyPartRule]
     sections: SectionRules
     section_regexes: list[tuple[SectionRule, re.Pattern[str]]]
-    context: list[ContextRule]
-    cues: dict[str, re.Pattern[str]]
+    #: rules/patterns.json, by id (code rules included: they document a predicate and have no regex).
+    patterns: dict[str, PatternRule]
+    compiled: dict[str, re.Pattern[str]]
     specialties: list[SpecialtyRule]
     fields: list[FieldRule]
     dre: DreRules
     attribution: AttributionRules
-    #: rules/statements.json: named regexes of the general statement finders, uncompiled.
-    statements: dict[str, str]
 
-    def cue(self, name: str) -> re.Pattern[str]:
-        """The compiled cue regex called `name`."""
-        return self.cues[name]
+    def pattern(self, rule_id: str) -> re.Pattern[str]:
+        """The compiled regex of the pattern rule `rule_id`."""
+        return self.compiled[rule_id]
+
+    def ids(self) -> set[str]:
+        """Every rule id of every file."""
+        return (
+            set(self.patterns)
+            | {r.id for r in self.sections.rules}
+            | {r.id for r in self.fields}
+            | {r.id for r in self.attribution.agents}
+        )
 
 
 def _read(name: str) -> str:
@@ -228,20 +231,6 @@ def _load_attribution() -> AttributionRules:
         raise _fail("attribution.json", "verbs/report_date/identification_after", e) from e
 
 
-def _load_statements() -> dict[str, str]:
-    text = _read("statements.json")
-    out: dict[str, str] = {}
-    for key, value in _json("statements.json").items():
-        if key.startswith("_"):
-            continue
-        line = text.count("\n", 0, text.find(f'"{key}"')) + 1
-        try:
-            out[key] = _check_regex(value)
-        except (ValueError, TypeError) as e:
-            raise _fail("statements.json", f"line {line}, rule {key}", e) from e
-    return out
-
-
 def _load_specialties() -> list[SpecialtyRule]:
     rows = []
     for i, row in enumerate(csv.DictReader(io.StringIO(_read("specialties.csv"))), start=2):
@@ -264,21 +253,29 @@ def load_rules() -> RuleSet:
     unknown = {r.label for r in sections.rules} - set(sections.labels)
     if unknown:
         raise RulesError(f"rule file sections.json: unknown labels {sorted(unknown)}")
-    context = _load_json_list("context.json", "rules", ContextRule)
-    cues = _load_json_list("cues.json", "cues", Cue)
+    patterns: list[PatternRule] = _load_json_list("patterns.json", "patterns", PatternRule)
     try:
         dre = DreRules.model_validate({k: v for k, v in _json("dre.json").items() if not k.startswith("_")})
     except ValidationError as e:
         raise _fail("dre.json", "schema", e) from e
-    return RuleSet(
+    rules = RuleSet(
         body_parts=body_parts,
         sections=sections,
         section_regexes=[(r, re.compile(r.pattern, re.I)) for r in sections.rules],
-        context=context,
-        cues={c.id: re.compile(c.pattern, re.I) for c in cues},
+        patterns={r.id: r for r in patterns},
+        compiled={r.id: re.compile(r.pattern, re.I) for r in patterns if r.pattern is not None},
         specialties=_load_specialties(),
         fields=_load_json_list("fields.json", "fields", FieldRule),
         dre=dre,
         attribution=_load_attribution(),
-        statements=_load_statements(),
     )
+    every = (
+        [r.id for r in patterns]
+        + [r.id for r in sections.rules]
+        + [r.id for r in rules.fields]
+        + [r.id for r in rules.attribution.agents]
+    )
+    twice = sorted({i for i in every if every.count(i) > 1})
+    if twice:
+        raise RulesError(f"rule ids used in two places (one id space across the rule files): {twice}")
+    return rules
