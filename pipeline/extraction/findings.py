@@ -113,8 +113,7 @@ def resolve_mmi(
         return Mmi(status="not_stated", confidence=0.9), flags
     reached = [st for st in stmts if st.status == "reached"]
     negative = [st for st in stmts if st.status == "not_reached"]
-    strong_neg = [st for st in negative if st.weight >= 2]
-    if reached and (not strong_neg or max(r.weight for r in reached) >= max(n.weight for n in strong_neg)):
+    if reached and _reached_wins(reached, negative):
         dated = [r for r in reached if r.date]
         dates = {r.date for r in dated}
         conf = 0.95
@@ -154,6 +153,21 @@ def resolve_mmi(
         return Mmi(status="reached", date=date, evidence=evidence(rt, chosen), confidence=conf), flags
     chosen_neg = max(negative, key=lambda n: (n.weight, n.sentence.index))
     return Mmi(status="not_reached", evidence=evidence(rt, chosen_neg), confidence=0.9), flags
+
+
+def _reached_wins(reached: list[Statement], negative: list[Statement]) -> bool:
+    """Whether the author's statements say MMI is reached: the weightiest statements decide (a form field,
+    then a conclusion section); among equals, the more sentences, then the later one."""
+    if not negative:
+        return True
+    top_r, top_n = max(r.weight for r in reached), max(n.weight for n in negative)
+    if top_r != top_n:
+        return top_r > top_n
+    r_sents = {r.sentence.index for r in reached if r.weight == top_r}
+    n_sents = {n.sentence.index for n in negative if n.weight == top_n}
+    if len(r_sents) != len(n_sents):
+        return len(r_sents) > len(n_sents)
+    return max(r_sents) > max(n_sents)
 
 
 def _sentence_with(rt: ReportText, iso: str) -> Sentence | None:

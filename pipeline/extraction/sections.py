@@ -71,9 +71,19 @@ def medlegal_sections(doc: Doc) -> Doc:
                 marks.append(SectionMark(sent_start, current.label, text, True))
             continue
         inline = _INLINE.match(text)
-        if inline and is_own_section(current.label) and len(inline.group(1).split()) <= 4:
+        if inline and len(inline.group(1).split()) <= 4:
             label = label_heading(inline.group(1))
-            if label:
+            # "P&S STATUS: He has not reached MMI": a run-in heading; it closes a record review only when
+            # it names one of the author's own conclusion sections.
+            block_start = sent_start == 0 or text_all[max(0, sent_start - 2) : sent_start] == "\n\n"
+            conclusion = label in {
+                "disability_status",
+                "impairment",
+                "apportionment",
+                "discussion",
+                "summary",
+            }
+            if label and (is_own_section(current.label) or (conclusion and block_start)):
                 marks.append(SectionMark(sent_start, label, inline.group(1), False))
     doc._.sections = marks
     return doc

@@ -752,7 +752,10 @@ def _mmi_at(rt: ReportText, s: Sentence, a: int, b: int, weight: float) -> State
         ("mmi.deferred", deferred is not None),
         ("mmi.negated_before", bool(rx("mmi.negated_before").search(before[-70:]))),
         ("mmi.negated_after", bool(rx("mmi.negated_after").match(after))),
-        ("mmi.future", bool(rx("mmi.future").search(before[-60:]))),
+        (
+            "mmi.future",
+            bool(rx("mmi.future").search(before[-60:])) and not rx("mmi.first_person_would").search(before),
+        ),
     ):
         if hit:
             status = "not_reached"
@@ -802,12 +805,17 @@ def _mmi_at(rt: ReportText, s: Sentence, a: int, b: int, weight: float) -> State
 def _mmi_field(rt: ReportText, s: Sentence) -> Statement | None:
     """A form field or label line: "Permanent & Stationary Date: 03/15/2023", "P&S: Yes", "MMI: No"."""
     text = s.text
+    author = author_at(rt, s, 0)
+    base = Statement("mmi", s, 0, author, weight=3.0, adopted=True, rules=["mmi.field"])
+    if rx("mmi.cue").search(text):
+        if rx("mmi.checkbox_yes").search(text):
+            return replace(base, status="reached", rules=["mmi.checkbox_yes"])
+        if rx("mmi.checkbox_no").search(text):
+            return replace(base, status="not_reached", rules=["mmi.checkbox_no"])
     if not (rx("mmi.field").search(text) or rx("mmi.field_label").match(text)):
         return None
     value_text = text.split(":", 1)[1] if ":" in text else text
     dates = find_dates(value_text)
-    author = author_at(rt, s, 0)
-    base = Statement("mmi", s, 0, author, weight=3.0, adopted=True, rules=["mmi.field"])
     if rx("mmi.field_yes").match(value_text) or dates:
         full = [d for d in dates if d.iso]
         return replace(
