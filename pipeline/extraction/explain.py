@@ -36,6 +36,7 @@ def explain(ex: Extraction) -> str:
         f"document: {record.source.filename}  type: {record.report.type}  "
         f"physician's report: {'no' if rt.is_other_document else 'yes'}  "
         f"evaluator: {record.report.evaluator.name or '-'}",
+        *(f"  authorship: {why}" for why in ex.authorship.reasons),
         "",
         "statements (page | what | whose | decision | rules):",
     ]

@@ -13,6 +13,7 @@ from models.document import Document
 from models.record import Claim, Flag, Report, ReportRecord, Review, Source, SourcePage
 from models.settings import Settings
 from pipeline.extraction import evaluator, fields, injuries, parties, report, restrictions
+from pipeline.extraction.authorship import Authorship, authorship
 from pipeline.extraction.dates import find_dates
 from pipeline.extraction.findings import cited_findings, own_findings
 from pipeline.extraction.rules import RULES_VERSION
@@ -48,6 +49,7 @@ class Extraction:
     record: ReportRecord
     text: ReportText
     statements: list[Statement]
+    authorship: Authorship
 
 
 def extract_record(document: Document, nlp: Language, settings: Settings) -> ReportRecord:
@@ -63,8 +65,9 @@ def extract(document: Document, nlp: Language, settings: Settings) -> Extraction
     if ev.name:
         rt.evaluator_surname = ev.name.split(",")[0].split()[-1]
     title = report.title(document)
-    rtype, supplemental, type_conf = report.report_type(rt, title, signed=ev_conf >= 0.8)
-    rt.is_other_document = rtype == "OTHER"
+    author = authorship(rt, title, signed=ev_conf >= 0.95)
+    rtype, supplemental, type_conf = author.report_type, author.supplemental, author.confidence
+    rt.is_other_document = not author.physician_report
     exam_date, report_date = report.exam_and_report_dates(form, rt)
     applicant, employer = parties.applicant_and_employer(form, rt)
     flags: list[Flag] = []
@@ -100,7 +103,7 @@ def extract(document: Document, nlp: Language, settings: Settings) -> Extraction
         )
         flags += check_record(record, settings)
         review = Review(status="needs_review", flags=flags)
-        return Extraction(record.model_copy(update={"review": review}), rt, statements)
+        return Extraction(record.model_copy(update={"review": review}), rt, statements, author)
 
     own = own_findings(rt, statements, exam_date, report.first_date(form.all("mmi_date")))
     flags += own.flags
@@ -180,7 +183,7 @@ def extract(document: Document, nlp: Language, settings: Settings) -> Extraction
     flags += _repair_flags(form, rt, everywhere, field_names)
     flags += check_record(record, settings)
     review = Review(status="ready" if not flags else "needs_review", flags=flags)
-    return Extraction(record.model_copy(update={"review": review}), rt, statements)
+    return Extraction(record.model_copy(update={"review": review}), rt, statements, author)
 
 
 def _repair_flags(form: fields.Fields, rt: ReportText, text: str, names: dict[str, str]) -> list[Flag]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from models.document import Document
 from pipeline.extraction.dates import DATE_RE, find_dates, parse_date
@@ -20,44 +19,6 @@ def first_lines(document: Document, n: int) -> list[str]:
             if len(out) >= n:
                 return out
     return out
-
-
-def report_type(rt: ReportText, title: str | None, signed: bool = True) -> tuple[str | None, bool, float]:
-    """Report type (QME, AME, PTP, IME, OTHER), supplemental flag and a confidence.
-
-    A text with no report title and no physician's signature that reads like a decision or a summary
-    (a judge, the Board, "claimant", "we affirm") is OTHER: a physician named in it is quoted, not writing.
-    """
-    first = "\n".join(first_lines(rt.document, 40))
-    head = (title or "") + "\n" + "\n".join(first_lines(rt.document, 16))
-    supplemental = bool(load_rules().pattern("report.supplemental").search(head))
-    if not title and not signed:
-        body = rt.assembled.text[:20000]
-        if load_rules().pattern("report.other_document").search(body):
-            return "OTHER", False, 0.9
-        if not load_rules().pattern("report.first_person").search(body):
-            return "OTHER", False, 0.8
-    checks = [
-        ("AME", r"\bagreed\s+medical\s+(?:evaluat|examin)\w*|\bAME\b"),
-        ("QME", r"\bpanel\s+qualified|\bqualified\s+medical\s+(?:evaluat|examin)\w*|\bP?QME\b"),
-        ("QME", r"\bML[\s-]?10[1-6]\b|\bmedical[\s-]legal\s+evaluation"),
-        (
-            "PTP",
-            r"\bPR-?[24]\b|\bprimary\s+treating|\btreating\s+physician|\bprogress\s+report\b|"
-            r"\bpermanent\s+and\s+stationary\s+report\b|\bPTP\b|\bDWC\s+Form\s+PR",
-        ),
-        ("IME", r"\bindependent\s+medical\s+(?:evaluat|examin)\w*|\bIME\b"),
-    ]
-    for source, conf in ((title or "", 0.97), (first, 0.9)):
-        for name, pattern in checks:
-            if re.search(pattern, source, re.I):
-                return name, supplemental, conf
-    counts: Counter[str] = Counter()
-    for name, pattern in checks:
-        counts[name] = len(re.findall(pattern, rt.assembled.text[:20000], re.I))
-    if counts and counts.most_common(1)[0][1] > 0:
-        return counts.most_common(1)[0][0], supplemental, 0.75
-    return "OTHER", supplemental, 0.5
 
 
 def title(document: Document) -> str | None:

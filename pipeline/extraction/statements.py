@@ -705,6 +705,8 @@ def mmi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             last_end = m.end()
             continue  # "maximum medical improvement (MMI)": one mention
         last_end = m.end()
+        if re.match(r"medical(?:ly)?\s+stab", m.group(0), re.I) and not rx("mmi.stable_context").search(text):
+            continue  # "medically stable and transferred to the floor": a hospital's word, not MMI
         found = _mmi_at(rt, s, m.start(), m.end(), weight)
         if found is not None:
             out.append(found)
