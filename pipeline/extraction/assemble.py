@@ -92,7 +92,7 @@ _SMALL = {"of", "and", "the", "to", "for", "on", "in", "a", "an", "or", "&", "/"
 
 def is_title_line(text: str) -> bool:
     """A short Title Case line with no closing punctuation ('Records Reviewed', 'Apportionment')."""
-    text = re.sub(r"^\s*(?:[IVXivx]{1,5}|\d{1,2}|[A-Ha-h])[.)]\s+", "", text)
+    text = re.sub(r"^\s*(?:(?:[IVXivx]{1,5}|\d{1,2}|[A-Ha-h])[.)]|\d{1,2}(?:\.\d{1,2})+\.?)\s+", "", text)
     words = text.split()
     if not 1 <= len(words) <= 7 or text.endswith((".", ",", ";")) or len(text) > 70:
         return False

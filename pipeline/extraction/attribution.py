@@ -34,9 +34,9 @@ AgentKind = Literal["self", "physician", "anaphor", "nonphysician"]
 #: Which rule wins when two mentions overlap (lower first).
 _PRIORITY = {"physician-dr-name": 0, "physician-credentialed-name": 1}
 _APPOSITION_GAP = re.compile(r"^\s*(?:\((?:[A-Z]{2,5})\))?\s*(?:,|\(|\s|by|-|–|:)\s*(?:the\s+|an?\s+)?$")
-_ROLE_AFTER_NAME = re.compile(r"^\s*(?:,|\()\s*(?:the\s+|an?\s+|his\s+|her\s+)?(?:[\w\-]+\s+){0,3}$")
+_ROLE_AFTER_NAME = re.compile(r"^\s*\)?\s*(?:,|\()\s*(?:the\s+|an?\s+|his\s+|her\s+)?(?:[\w\-]+\s+){0,3}$")
 _QUOTES = re.compile(r"[“\"]([^”\"]{3,})[”\"]?")
-_BY_AFTER = re.compile(r"\b(?:by|according\s+to|per)\s+(?:the\s+|his\s+|her\s+|applicant['’]s\s+)?$", re.I)
+_BY_AFTER = re.compile(r"\b(?:by|according\s+to|per)\s+(?:the\s+|his\s+|her\s+|applicant['’]s\s+)?\(?$", re.I)
 _GAP_CREDENTIAL = re.compile(
     r",?\s*(?:M\.\s?D\.|D\.\s?O\.|D\.\s?C\.|Ph\.\s?D\.|Psy\.\s?D\.|MD|DO|DC|PhD|PsyD)(?![A-Za-z])"
 )
@@ -59,7 +59,7 @@ _BY_RIGHT_AFTER = re.compile(
     r"(?:,\s*)?(?:by|per|according\s+to)\s+(?:the\s+|his\s+|her\s+|applicant['’]s\s+|defendant['’]s\s+)?$",
     re.I,
 )
-_COORDINATED = re.compile(r"^\s*,?\s*(?:and|&)\s+(?:also\s+)?$", re.I)
+_COORDINATED = re.compile(r"^\s*\)?\s*,?\s*(?:and|&)\s+(?:also\s+)?\(?$", re.I)
 _NAME_TITLES = re.compile(r"^(?:Drs?\.?|Doctor)\s+", re.I)
 _CREDENTIAL = re.compile(
     r",?\s+(?:M\.\s?D\.|D\.\s?O\.|D\.\s?C\.|Ph\.\s?D\.|Psy\.\s?D\.|MD|DO|DC|PhD|PsyD)(?![A-Za-z]).*$"
@@ -129,6 +129,11 @@ def _anchors() -> list[re.Pattern[str] | None]:
 def verbs() -> re.Pattern[str]:
     """The verbs of finding and rating (rules/attribution.json)."""
     return re.compile(load_rules().attribution.verbs, re.I)
+
+
+@cache
+def _certified_by() -> re.Pattern[str]:
+    return re.compile(load_rules().attribution.certified_by_after, re.I)
 
 
 @cache
@@ -334,6 +339,11 @@ def author_at(rt: ReportText, sentence: Sentence, offset: int, *, inherit: bool 
         if _BY_RIGHT_AFTER.match(rt.assembled.text[at : a.start]):
             return _resolve(rt, sentence, a)
         break
+    # "the claimant reached MMI on October 7, 2021, as certified by (Dr. L)": the certifier's.
+    for a in (m for m in mentions if m.start >= at and m.kind in ("physician", "self")):
+        if _certified_by().match(rt.assembled.text[at : a.start]):
+            return _resolve(rt, sentence, a)
+        break
     for a in reversed([m for m in mentions if m.end <= at]):
         if a.possessive:
             # "Dr. Vance's rating of 14%" is his; "Dr. B's 10%, Dr. A assigned 14%" is not B's.
@@ -387,7 +397,7 @@ def report_date_near(rt: ReportText, sentence: Sentence, author: Author) -> str 
     return None
 
 
-def coauthors(rt: ReportText, sentence: Sentence, author: Author) -> list[Author]:
+def coauthors(rt: ReportText, sentence: Sentence, author: Author, value_at: int | None = None) -> list[Author]:
     """The other physicians of a coordinated subject ("Both the PTP and the QME found ...", "Drs. A and
     B found"): the physician mentions joined to the deciding one by 'and' just before it; and the one
     who agrees with the deciding one ("The DIME agreed with the ATP's determination that ...")."""
@@ -402,10 +412,20 @@ def coauthors(rt: ReportText, sentence: Sentence, author: Author) -> list[Author
             rt.assembled.text[prev.end : cur.start]
         ):
             out.append(_resolve(rt, sentence, prev))
+    start = index
     while index:
         prev, cur = mentions[index - 1], mentions[index]
         if prev.kind != "physician" or not _COORDINATED.match(rt.assembled.text[prev.end : cur.start]):
             break
         out.append(_resolve(rt, sentence, prev))
         index -= 1
+    # "... as certified by (Dr. L), the designated doctor, and (Dr. C), the RME doctor": a deciding
+    # mention after the value takes the mentions coordinated after it too.
+    i = start
+    while i is not None and value_at is not None and author.at > value_at and i + 1 < len(mentions):
+        cur, nxt = mentions[i], mentions[i + 1]
+        if nxt.kind != "physician" or not _COORDINATED.match(rt.assembled.text[cur.end : nxt.start]):
+            break
+        out.append(_resolve(rt, sentence, nxt))
+        i += 1
     return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from pipeline.extraction.attribution import Author, author_at, coauthors, report_date_near
+from pipeline.extraction.attribution import Author, author_at, coauthors, report_date_near, verbs
 from pipeline.extraction.bodyparts import part_in_text, side_near, takes_side
 from pipeline.extraction.dates import find_dates
 from pipeline.extraction.numbers import Pct, adopted_numbers, fraction_value, number_value, percentages, rx
@@ -123,11 +123,18 @@ def _heading_part(rt: ReportText, s: Sentence) -> tuple[str, str | None] | None:
             if found:
                 return found
             break
-        if not _same_block(rt, above, cur):
+        if rx("unit.wpi_word").search(above.text) and re.search(r"\d\s*%", above.text):
+            break  # another rating's paragraph: its heading is not this value's
+        if not _same_block(rt, above, cur) and not _bare_value(cur):
             break
         cur = above
     heading = s.section.heading if s.section.is_subheading else ""
     return part_in_text(_drop_units(heading)) if heading else None
+
+
+def _bare_value(s: Sentence) -> bool:
+    """'WPI: 20%.': a value line that belongs to the paragraph and heading just above it."""
+    return len(s.text.split()) <= 4 and bool(re.search(r"\d\s*%", s.text))
 
 
 def _drop_units(text: str) -> str:
@@ -313,8 +320,13 @@ def _paragraph_part(rt: ReportText, s: Sentence) -> Part | None:
             if wider is not None:
                 return wider
         if named:
-            strong = [x for x in named if not x.weak]
-            x = (strong or named)[-1]
+            strong = [x for x in named if not x.weak] or named
+            for limb, members in (("upper extremity", _UPPER), ("lower extremity", _LOWER)):
+                if any(x.canonical in members and x.canonical != limb for x in strong):
+                    strong = [x for x in strong if x.canonical != limb]
+            if len({x.canonical for x in strong}) > 1:
+                return None  # "ribs, a left shoulder contusion and a lumbar strain": no one part
+            x = strong[-1]
             return Part(x.canonical, -1, -1, x.sides)
     return None
 
@@ -746,7 +758,10 @@ def _mmi_at(rt: ReportText, s: Sentence, a: int, b: int, weight: float) -> State
         for rid in ("mmi.not_a_statement_before", "mmi.conditional_clause", "mmi.generic_subject"):
             if rx(rid).search(before if rid != "mmi.conditional_clause" else text[c0:a]):
                 return None
-        if rx("mmi.not_a_statement_after").match(after) or rx("statement.party_claim").search(before):
+        claim = rx("statement.party_claim").search(before)
+        if claim and not verbs().search(before[claim.end() :]):
+            return None  # "the employer contended that ... P&S"; not "contended that Dr. D found ... MMI"
+        if rx("mmi.not_a_statement_after").match(after):
             return None
     adjectival = bool(rx("mmi.adjectival_after").match(after))
     status: str | None = None
@@ -1108,7 +1123,7 @@ def all_statements(rt: ReportText, sentences: list[Sentence] | None = None) -> l
                 replace(
                     stmt, author=other, doubts=list(stmt.doubts), rules=[*stmt.rules, "attribution.coauthor"]
                 )
-                for other in coauthors(rt, s, stmt.author)
+                for other in coauthors(rt, s, stmt.author, s.start + stmt.start)
             ]
     return out
 

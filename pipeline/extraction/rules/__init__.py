@@ -91,7 +91,8 @@ class AttributionRules(_Strict):
     verbs: str
     report_date: str
     identification_after: str
-    _v = field_validator("verbs", "report_date", "identification_after")(_check_regex)
+    certified_by_after: str
+    _v = field_validator("verbs", "report_date", "identification_after", "certified_by_after")(_check_regex)
 
 
 class PatternRule(_Strict):
@@ -226,6 +227,7 @@ def _load_attribution() -> AttributionRules:
             verbs=data["verbs"],
             report_date=data["report_date"],
             identification_after=data["identification_after"],
+            certified_by_after=data["certified_by_after"],
         )
     except (ValidationError, KeyError) as e:
         raise _fail("attribution.json", "verbs/report_date/identification_after", e) from e
