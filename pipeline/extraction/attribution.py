@@ -59,6 +59,11 @@ _BY_RIGHT_AFTER = re.compile(
     r"(?:,\s*)?(?:by|per|according\s+to)\s+(?:the\s+|his\s+|her\s+|applicant['’]s\s+|defendant['’]s\s+)?$",
     re.I,
 )
+_QUALIFIER = re.compile(
+    r"\b(?:initial|subsequent|original|new|second|first|prior|former|current|later|evaluating|examining|"
+    r"(?:employer|claimant|carrier|respondents?|defendants?|applicant|employee)['’]s?)\b",
+    re.I,
+)
 _COORDINATED = re.compile(r"^\s*\)?\s*,?\s*(?:and|&)\s+(?:also\s+)?\(?$", re.I)
 _NAME_TITLES = re.compile(r"^(?:Drs?\.?|Doctor)\s+", re.I)
 _CREDENTIAL = re.compile(
@@ -90,12 +95,17 @@ class Author:
     role: str | None = None
     #: Doc char offset of the mention that decided it (None when inherited or unknown).
     at: int | None = None
+    #: An unnamed physician's words ("her initial treating physician"): two unnamed physicians of one
+    #: role are two physicians when the document tells them apart.
+    mention: str | None = None
 
     @property
     def key(self) -> str:
-        """Groups the findings of one physician: the surname when named, else the role."""
+        """Groups the findings of one physician: the surname when named, else the words naming them."""
         if self.name:
             return "name:" + surname(self.name).lower()
+        if self.mention:
+            return "role:" + (self.role or "unknown") + ":" + self.mention
         return "role:" + (self.role or "unknown")
 
 
@@ -267,7 +277,13 @@ def _as_author(rt: ReportText, a: Agent) -> Author:
         return Author("nonphysician", at=a.start)
     if a.name and rt.evaluator_surname and surname(a.name).lower() == rt.evaluator_surname.lower():
         return Author("self", at=a.start)
-    return Author("physician", a.name, a.role or rt.known_role(a.name), at=a.start)
+    mention = None
+    if not a.name:
+        # "her initial treating physician" and "her subsequent treating physician" are two physicians;
+        # "the authorized treating physician (ATP)" and "the ATP" are one.
+        qualifier = _QUALIFIER.search(rt.assembled.text[a.start : a.end])
+        mention = qualifier.group(0).lower().replace("’", "'") if qualifier else None
+    return Author("physician", a.name, a.role or rt.known_role(a.name), at=a.start, mention=mention)
 
 
 def _last_physician(rt: ReportText, sentence: Sentence, before: int, back: int = 4) -> Author | None:

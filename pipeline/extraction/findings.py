@@ -11,7 +11,7 @@ and cited report (contract v1.1). Each value's evidence names the rules that pro
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from models.record import (
     Apportionment,
@@ -374,8 +374,11 @@ def cited_findings(rt: ReportText, statements: list[Statement]) -> tuple[list[Ci
     groups: dict[tuple[str, str | None], _Group] = {}
     flags: list[Flag] = []
     for st in statements:
-        if not is_cited(rt, st) or st.kind == "combined" or "apportionment.none" in st.rules:
+        if not is_cited(rt, st) or "apportionment.none" in st.rules:
             continue  # "found no basis for apportionment" of another doctor: his view, not a share he gave
+        if st.author.kind == "none" and st.kind in {"wpi", "combined"} and rt.is_other_document:
+            if not rx("attribution.unattributed_rating_verb").search(st.sentence.text[: st.start]):
+                continue  # "the claimant sustained a 25% impairment": the fact-finder's words
         if st.kind == "wpi" and (st.hypothetical or st.body_part is None or _two_parts(st)):
             continue
         if st.kind == "wpi" and st.body_part == "other" and st.author.kind != "physician":
@@ -430,6 +433,11 @@ def _finding(rt: ReportText, g: _Group) -> CitedFinding | None:
             confidence=confidence,
         )
     impairments: dict[tuple[str, str | None], Impairment] = {}
+    totals = [s for s in g.statements if s.kind == "combined" and s.wpi is not None and 0 < s.wpi <= 100]
+    if totals and not any(s.kind == "wpi" and s.body_part not in {None, "other"} for s in g.statements):
+        # A physician's whole person total with no part rated beside it: their rating of the person.
+        g.statements = [s for s in g.statements if not (s.kind == "wpi" and s.body_part == "other")]
+        g.statements.append(replace(totals[-1], kind="wpi", body_part="other", rules=[*totals[-1].rules, "wpi.total_as_other"]))
     for s in g.statements:
         if s.kind != "wpi" or s.body_part is None or s.wpi is None or not 0 <= s.wpi <= 100:
             continue

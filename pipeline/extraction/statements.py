@@ -395,6 +395,12 @@ def _candidates(rt: ReportText, s: Sentence, pcts: list[Pct]) -> None:
             p.unit, p.unit_rule = "wpi", "number.adopted"
         elif in_wpi_context and rx("wpi.rating_verb_before").search(text[max(0, p.start - 40) : p.start]):
             p.unit, p.unit_rule = "wpi", "wpi.rating_verb_before"
+        elif (
+            in_wpi_context
+            and rx("wpi.bare_rating").match(text[p.end : p.end + 30])
+            and not (s.index and rx("unit.extremity_word").search(rt.sentences[s.index - 1].text))
+        ):
+            p.unit, p.unit_rule = "wpi", "wpi.bare_rating"  # not "the 9 percent rating" of a limb just named
         elif in_wpi_context and p.value <= 3 and rx("wpi.pain_after").match(text[p.end : p.end + 40]):
             p.unit, p.unit_rule = "wpi", "wpi.pain_after"
         elif (prev := _previous(pcts, p)) is not None and prev.unit == "wpi" and not prev.in_range:
@@ -497,8 +503,18 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             and bool(rx("wpi.converted_from").search(text[prev.end : p.start]))
         )
         last = not any(q.unit == "wpi" and not q.in_range for q in pcts[i + 1 :])
-        if not converted and (is_combined(text, p, last) or "wpi.breakdown_total" in p.rules):
-            out.append(replace(base, kind="combined", rules=[*rules, "wpi.combined"]))
+        tail = text[p.unit_end : p.unit_end + 120]
+        if (
+            rx("wpi.total_before_components").match(tail)
+            and re.search(r"\d\s*%|\bpercent\b", tail)
+            and not any(x.end <= p.start and x.start >= clause_bounds(text, p.start)[0] for x in parts)
+        ):
+            p.rules.append("wpi.total_before_components")  # "38% of the whole person, which included 5% for ..."
+        if not converted and (
+            is_combined(text, p, last) or {"wpi.breakdown_total", "wpi.total_before_components"} & set(p.rules)
+        ):
+            rejected = bool(rx("wpi.rejected_before").search(text[max(0, p.start - 45) : p.start]))
+            out.append(replace(base, kind="combined", alternative=rejected, rules=[*rules, *p.rules, "wpi.combined"]))
             # A total is a body part's rating only when the passage is about one body part.
             single = _context_part(rt, s, this_sentence_first=False, one_side=True)
             if single is not None:
@@ -548,7 +564,7 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             p.unit == "impairment"
             and part.canonical in _UPPER | _LOWER
             and how in {"part.link_after", "part.before", "part.after"}
-            and not re.search(r"rating|\bIR\b|PPI", text[p.end : p.unit_end], re.I)
+            and not re.search(r"rating|\bIR\b|PPI", text[p.end : p.unit_end + 8], re.I)
             and not rx("unit.wpi_word").search(text)
         ):
             continue  # "3 percent impairment for the left shoulder": a limb rating (rule "wpi.limb_unit")
