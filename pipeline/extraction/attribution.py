@@ -424,7 +424,7 @@ def coauthors(rt: ReportText, sentence: Sentence, author: Author, value_at: int 
     out: list[Author] = []
     if index:
         prev, cur = mentions[index - 1], mentions[index]
-        if prev.kind in ("physician", "self") and _AGREES_WITH.search(
+        if prev.kind in ("physician", "self", "anaphor") and _AGREES_WITH.search(
             rt.assembled.text[prev.end : cur.start]
         ):
             out.append(_resolve(rt, sentence, prev))

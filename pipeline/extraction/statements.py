@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from pipeline.extraction.attribution import Author, author_at, coauthors, report_date_near, verbs
 from pipeline.extraction.bodyparts import part_in_text, side_near, takes_side
-from pipeline.extraction.dates import find_dates
+from pipeline.extraction.dates import DATE_RE, find_dates
 from pipeline.extraction.numbers import Pct, adopted_numbers, fraction_value, number_value, percentages, rx
 from pipeline.extraction.textview import ReportText, Sentence
 
@@ -756,7 +756,8 @@ def _mmi_at(rt: ReportText, s: Sentence, a: int, b: int, weight: float) -> State
     definition, a condition, a question, a party's claim, a general rule)."""
     text = s.text
     c0, c1 = clause_bounds(text, a)
-    before, after = text[c0:a], text[b:c1]
+    # A date's commas do not end the words before a cue ("had not yet found the February 28, 2006 injuries").
+    before, after = DATE_RE.sub(lambda m: "DATE" + " " * (len(m.group(0)) - 4), text[c0:a]), text[b:c1]
     rules: list[str] = ["mmi.cue"]
     deferred = next(
         (
@@ -817,6 +818,11 @@ def _mmi_at(rt: ReportText, s: Sentence, a: int, b: int, weight: float) -> State
     stmt = Statement("mmi", s, a, author, status=status, weight=weight, rules=rules)
     if status == "reached" and not adjectival:
         stmt.date, stmt.month_only = _mmi_date(text, a, b, c0, c1)
+        if stmt.date is None and s.index and rx("mmi.date_anaphor").match(after):
+            earlier = [d for d in find_dates(rt.sentences[s.index - 1].text) if d.iso]
+            if earlier:
+                stmt.date = earlier[-1].iso  # "... examined him on October 3, 2011. He found MMI on that date."
+                stmt.rules.append("mmi.date_anaphor")
         if (
             stmt.date is None
             and not stmt.month_only
@@ -910,8 +916,10 @@ def apportionment_statements(rt: ReportText, s: Sentence) -> list[Statement]:
     shares: list[Share] = []
     near = in_section or _apportionment_before(rt, s)
     for i, p in enumerate(pcts):
-        if p.unit in {"wpi", "pd", "extremity", "other"} or p.in_range:
+        if p.unit in {"wpi", "pd", "extremity", "other", "impairment"} or p.in_range:
             continue
+        if rx("apportionment.points_of").match(text[p.end : p.end + 40]):
+            continue  # "4% of the total 19% impairment": impairment points, not a share
         c0, c1 = clause_bounds(text, p.start)
         if not (near or rx("apportionment.clause").search(text[c0:c1])) and p.unit != "share":
             continue
