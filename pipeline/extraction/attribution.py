@@ -413,7 +413,9 @@ def report_date_near(rt: ReportText, sentence: Sentence, author: Author) -> str 
     return None
 
 
-def coauthors(rt: ReportText, sentence: Sentence, author: Author, value_at: int | None = None) -> list[Author]:
+def coauthors(
+    rt: ReportText, sentence: Sentence, author: Author, value_at: int | None = None
+) -> list[Author]:
     """The other physicians of a coordinated subject ("Both the PTP and the QME found ...", "Drs. A and
     B found"): the physician mentions joined to the deciding one by 'and' just before it; and the one
     who agrees with the deciding one ("The DIME agreed with the ATP's determination that ...")."""

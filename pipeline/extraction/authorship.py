@@ -136,3 +136,23 @@ def _first_lines(rt: ReportText, n: int) -> list[str]:
             if len(out) >= n:
                 return out
     return out
+
+
+#: The conventions a document can show, each with its rule in patterns.json.
+CONVENTIONS = (
+    ("california", "convention.california"),
+    ("texas", "convention.texas"),
+    ("colorado", "convention.colorado"),
+    ("oregon", "convention.oregon"),
+    ("healing_plateau", "convention.healing_plateau"),
+    ("medically_stable", "convention.medically_stable"),
+    ("body_as_whole", "convention.body_as_whole"),
+    ("federal_schedule", "convention.federal_schedule"),
+)
+
+
+def conventions(rt: ReportText) -> list[str]:
+    """The rating conventions the document's words show (a Texas IR is whole person; a Colorado limb
+    rating is scheduled); recorded on the record so a reader knows which state's terms were read."""
+    body = rt.assembled.text[:40000]
+    return [name for name, rule in CONVENTIONS if rx(rule).search(body)]

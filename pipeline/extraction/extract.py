@@ -13,7 +13,7 @@ from models.document import Document
 from models.record import Claim, Flag, Report, ReportRecord, Review, Source, SourcePage
 from models.settings import Settings
 from pipeline.extraction import evaluator, fields, injuries, parties, report, restrictions
-from pipeline.extraction.authorship import Authorship, authorship
+from pipeline.extraction.authorship import Authorship, authorship, conventions
 from pipeline.extraction.dates import find_dates
 from pipeline.extraction.findings import cited_findings, own_findings
 from pipeline.extraction.rules import RULES_VERSION
@@ -68,6 +68,7 @@ def extract(document: Document, nlp: Language, settings: Settings) -> Extraction
     author = authorship(rt, title, signed=ev_conf >= 0.95)
     rtype, supplemental, type_conf = author.report_type, author.supplemental, author.confidence
     rt.is_other_document = not author.physician_report
+    rt.conventions = set(conventions(rt))
     exam_date, report_date = report.exam_and_report_dates(form, rt)
     applicant, employer = parties.applicant_and_employer(form, rt)
     flags: list[Flag] = []
@@ -89,7 +90,9 @@ def extract(document: Document, nlp: Language, settings: Settings) -> Extraction
         # Not a physician's report: it has no own findings; everything it reports is cited.
         record = ReportRecord(
             source=_source(document),
-            report=Report(type="OTHER", title=title, report_date=report_date),
+            report=Report(
+                type="OTHER", title=title, report_date=report_date, conventions=sorted(rt.conventions)
+            ),
             claim=claim,
             cited_findings=cited,
             rules_version=RULES_VERSION,
@@ -117,6 +120,7 @@ def extract(document: Document, nlp: Language, settings: Settings) -> Extraction
             report_date=report_date,
             exam_date=exam_date,
             evaluator=ev,
+            conventions=sorted(rt.conventions),
         ),
         claim=claim,
         mmi=mmi,

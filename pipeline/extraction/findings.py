@@ -437,7 +437,11 @@ def _finding(rt: ReportText, g: _Group) -> CitedFinding | None:
     if totals and not any(s.kind == "wpi" and s.body_part not in {None, "other"} for s in g.statements):
         # A physician's whole person total with no part rated beside it: their rating of the person.
         g.statements = [s for s in g.statements if not (s.kind == "wpi" and s.body_part == "other")]
-        g.statements.append(replace(totals[-1], kind="wpi", body_part="other", rules=[*totals[-1].rules, "wpi.total_as_other"]))
+        g.statements.append(
+            replace(
+                totals[-1], kind="wpi", body_part="other", rules=[*totals[-1].rules, "wpi.total_as_other"]
+            )
+        )
     for s in g.statements:
         if s.kind != "wpi" or s.body_part is None or s.wpi is None or not 0 <= s.wpi <= 100:
             continue

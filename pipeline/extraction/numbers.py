@@ -76,6 +76,7 @@ _BEFORE = (
     ("extremity", "unit.extremity_word"),
     ("other", "unit.other_word"),
     ("apportionment", "unit.apportionment_word"),
+    ("impairment", "unit.impairment_word"),
 )
 
 
@@ -150,6 +151,11 @@ def unit_of(text: str, p: Pct, prev: Pct | None, nxt: Pct | None) -> tuple[str |
         m = rx(rule).match(after)
         if m:
             p.unit_end = p.end + m.end()
+            if unit == "apportionment" and rx("unit.rating_of_before").search(
+                text[max(0, p.start - 45) : p.start]
+            ):
+                # "a whole person impairment rating of 25% due to the cervical spine injury": a rating's cause
+                return ("wpi", "unit.rating_of_before")
             return unit, rule
     if rx("unit.not_a_rating_before").search(text[max(0, p.start - 25) : p.start]):
         return "other", "unit.not_a_rating_before"

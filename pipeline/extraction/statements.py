@@ -469,6 +469,8 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             continue
         if rx("wpi.generic_subject").match(text[clause_bounds(text, p.start)[0] : p.start]):
             continue
+        if rx("wpi.restated").search(text[max(0, p.start - 45) : p.start]):
+            continue
         prev = next((q for q in reversed(pcts[:i]) if not q.in_range), None)
         nxt = next((q for q in pcts[i + 1 :] if not q.in_range), None)
         c0, c1 = clause_bounds(text, p.start)
@@ -509,12 +511,17 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             and re.search(r"\d\s*%|\bpercent\b", tail)
             and not any(x.end <= p.start and x.start >= clause_bounds(text, p.start)[0] for x in parts)
         ):
-            p.rules.append("wpi.total_before_components")  # "38% of the whole person, which included 5% for ..."
+            p.rules.append(
+                "wpi.total_before_components"
+            )  # "38% of the whole person, which included 5% for ..."
         if not converted and (
-            is_combined(text, p, last) or {"wpi.breakdown_total", "wpi.total_before_components"} & set(p.rules)
+            is_combined(text, p, last)
+            or {"wpi.breakdown_total", "wpi.total_before_components"} & set(p.rules)
         ):
             rejected = bool(rx("wpi.rejected_before").search(text[max(0, p.start - 45) : p.start]))
-            out.append(replace(base, kind="combined", alternative=rejected, rules=[*rules, *p.rules, "wpi.combined"]))
+            out.append(
+                replace(base, kind="combined", alternative=rejected, rules=[*rules, *p.rules, "wpi.combined"])
+            )
             # A total is a body part's rating only when the passage is about one body part.
             single = _context_part(rt, s, this_sentence_first=False, one_side=True)
             if single is not None:
@@ -565,6 +572,14 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             and part.canonical in _UPPER | _LOWER
             and how in {"part.link_after", "part.before", "part.after"}
             and not re.search(r"rating|\bIR\b|PPI", text[p.end : p.unit_end + 8], re.I)
+            and not rx("unit.wpi_word").search(text)
+        ) or (
+            # "rated her permanent impairment at 3 percent" in a passage about a wrist: a limb's rating
+            # (rule "wpi.limb_inferred"), unless the state's impairment rating is whole person (Texas).
+            p.unit == "impairment"
+            and part.canonical in _UPPER | _LOWER
+            and how not in {"part.link_after", "part.before", "part.after"}
+            and "texas" not in rt.conventions
             and not rx("unit.wpi_word").search(text)
         ):
             continue  # "3 percent impairment for the left shoulder": a limb rating (rule "wpi.limb_unit")
@@ -821,7 +836,9 @@ def _mmi_at(rt: ReportText, s: Sentence, a: int, b: int, weight: float) -> State
         if stmt.date is None and s.index and rx("mmi.date_anaphor").match(after):
             earlier = [d for d in find_dates(rt.sentences[s.index - 1].text) if d.iso]
             if earlier:
-                stmt.date = earlier[-1].iso  # "... examined him on October 3, 2011. He found MMI on that date."
+                stmt.date = earlier[
+                    -1
+                ].iso  # "... examined him on October 3, 2011. He found MMI on that date."
                 stmt.rules.append("mmi.date_anaphor")
         if (
             stmt.date is None

@@ -56,6 +56,8 @@ class ReportText:
     #: True for a document that is not a physician's report (a decision, a summary, a letter): its first
     #: person is its author's (a judge, a lawyer), and every finding it reports is somebody else's.
     is_other_document: bool = False
+    #: The rating conventions the document shows (authorship.conventions): "texas", "colorado", ...
+    conventions: set[str] = field(default_factory=set)
     #: Per-sentence caches of the statement finders (agents, body parts), filled on first use.
     cache: dict[tuple[str, int], object] = field(default_factory=dict)
 
