@@ -178,6 +178,8 @@ def claim_numbers(fields: Fields, rt: ReportText) -> list[str]:
             tok = toks[0]
             if len(toks) > 1 and re.search(r"\d", toks[1]) and text.count(tok + toks[1]) >= 1:
                 tok += toks[1]
+            elif len(toks) > 1 and re.fullmatch(r"[A-Za-z]{1,4}", tok) and re.match(r"\d", toks[1]):
+                tok = f"{tok} {toks[1]}"  # "WC 7221-4436": a carrier's letters before the number
             if (
                 re.search(r"\d", tok)
                 and not tok.upper().startswith("ADJ")

@@ -101,6 +101,34 @@ def check_record(record: ReportRecord, settings: Settings) -> list[Flag]:
                 message="no date of injury was found (a physician's report states one); check the header",
             )
         )
+    if record.report.type != "OTHER":
+        # A physician's report states these in its header: when one is not found, the layout hid it, and a
+        # record without it is not one to pass unreviewed.
+        claim, report = record.claim, record.report
+        missing = [
+            ("claim.applicant", claim.applicant is None, "the applicant's name"),
+            ("claim.employer", claim.employer is None, "the employer"),
+            ("report.report_date", report.report_date is None, "the report date"),
+            (
+                "report.exam_date",
+                report.exam_date is None and not report.supplemental,
+                "the examination date",
+            ),
+            (
+                "claim.claim_numbers",
+                not claim.claim_numbers and not claim.case_numbers,
+                "a claim or WCAB case number",
+            ),
+        ]
+        for field, absent, what in missing:
+            if absent:
+                flags.append(
+                    Flag(
+                        code="FIELD_NOT_FOUND",
+                        field=field,
+                        message=f"{what} was not found in this report; check the header",
+                    )
+                )
     if any(p.text_source == "ocr" for p in record.source.pages) and record.report.type != "OTHER":
         # On a scan, a value that is not found may be one OCR garbled: its absence is not trusted.
         if not record.claim.case_numbers:
