@@ -429,7 +429,9 @@ def is_combined(text: str, p: Pct, last: bool) -> bool:
     after = text[start : start + 60]
     if rx("wpi.sum_equals").search(window):
         return True
-    hits = list(re.finditer(r"\b(?:combin\w*|total\w*|overall)\b", window, re.I))
+    hits = list(
+        re.finditer(r"\b(?:combin\w*|total(?!\s+(?:hip|knee|shoulder|joint)\b)\w*|overall)\b", window, re.I)
+    )
     if hits and re.search(r"\d\s*(?:%|percent)", window[hits[-1].end() :], re.I):
         return False  # "total 5% UE = 3% WPI": the total is of another unit
     if rx("wpi.combined_before").search(window) and (
@@ -617,16 +619,16 @@ def _side_for(rt: ReportText, s: Sentence, text: str, prev: Pct | None, p: Pct, 
     if found and found[0] == part.canonical and found[1]:
         return found[1]
     # "she twisted her right knee ... the surgeon operated on her knee ... 4% to the whole person"
-    sides: set[str] = set()
+    # The nearest sentence that writes a side for this part decides ("Left hip: total hip arthroplasty").
     cur: Sentence | None = s
     for _ in range(7):
         if cur is None:
             break
-        sides |= {
-            side for x in parts_in(rt, cur) if x.canonical == part.canonical for side in x.sides if side
-        }
+        sides = {side for x in parts_in(rt, cur) if x.canonical == part.canonical for side in x.sides if side}
+        if sides:
+            return sides.pop() if len(sides) == 1 else None
         cur = rt.sentences[cur.index - 1] if cur.index > 0 else None
-    return sides.pop() if len(sides) == 1 else None
+    return None
 
 
 def _pain_addon(text: str, p: Pct, part: Part | None, how: str, c0: int, c1: int, s: Sentence) -> Part | None:
