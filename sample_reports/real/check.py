@@ -25,9 +25,11 @@ BODY_PART_FILES = [
     "/work/shared/contract/body_parts.csv",
 ]
 
-TOP_KEYS = {"id", "split", "source", "url", "kind", "text", "findings", "not_values", "traps", "notes"}
-REQUIRED_KEYS = TOP_KEYS - {"notes"}
-KINDS = {"wcab_decision", "court_opinion", "case_summary", "dwc", "other"}
+TOP_KEYS = {
+    "id", "split", "source", "url", "kind", "text", "findings", "not_values", "traps", "notes", "jurisdiction", "batch"
+}
+REQUIRED_KEYS = TOP_KEYS - {"notes", "jurisdiction", "batch"}
+KINDS = {"wcab_decision", "court_opinion", "case_summary", "dwc", "board_decision", "other"}
 SPLITS = {"dev", "holdout"}
 ROLES = {"PTP", "QME", "AME", "IME", "treating", "other", None}
 LATERALITY = {"left", "right", "bilateral", None}
@@ -103,8 +105,8 @@ def check_line(obj, n, body_parts, errs):
     if isinstance(url, str) and not url.startswith(("http://", "https://")):
         errs.append(f"{where}: url does not start with http(s)://")
     text = obj.get("text", "")
-    if isinstance(text, str) and len(text) > 1200:
-        errs.append(f"{where}: text is {len(text)} chars (limit 1200)")
+    if isinstance(text, str) and len(text) > 2000:
+        errs.append(f"{where}: text is {len(text)} chars (limit 2000)")
     if "notes" in obj and not isinstance(obj["notes"], str):
         errs.append(f"{where}: notes must be a string")
     for k in ("not_values", "traps"):
@@ -112,7 +114,7 @@ def check_line(obj, n, body_parts, errs):
         if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
             errs.append(f"{where}: {k} must be a list of strings")
     for t in obj.get("traps", []) or []:
-        if t not in TRAPS:
+        if t not in TRAPS and not re.fullmatch(r"[a-z][a-z0-9_]{2,40}", str(t)):
             errs.append(f"{where}: unknown trap {t!r}")
     findings = obj.get("findings")
     if not isinstance(findings, list):
