@@ -59,6 +59,7 @@ _BY_RIGHT_AFTER = re.compile(
     r"(?:,\s*)?(?:by|per|according\s+to)\s+(?:the\s+|his\s+|her\s+|applicant['’]s\s+|defendant['’]s\s+)?$",
     re.I,
 )
+_FRONTED = re.compile(r"^\s*(?:At|On|As\s+of|By|Upon|After|Following|In|Since)\b[^,;]{0,80}$")
 _QUALIFIER = re.compile(
     r"\b(?:initial|subsequent|original|new|second|first|prior|former|current|later|evaluating|examining|"
     r"(?:employer|claimant|carrier|respondents?|defendants?|applicant|employee)['’]s?)\b",
@@ -375,6 +376,13 @@ def author_at(rt: ReportText, sentence: Sentence, offset: int, *, inherit: bool 
         before = rt.assembled.text[sentence.start : a.start]
         if _BY_AFTER.search(before):
             return _resolve(rt, sentence, a)
+    # "At the time of maximum medical improvement Dr. Kawaski rated ...": a value in a fronted phrase
+    # belongs to the subject that follows it.
+    if _FRONTED.match(rt.assembled.text[sentence.start : at]):
+        for a in (m for m in mentions if m.start >= at and m.kind in ("physician", "self")):
+            if verbs().match(rt.assembled.text[a.end : a.end + 40].lstrip(" ,")):
+                return _resolve(rt, sentence, a)
+            break
     if inherit:
         # The sentences before it in the paragraph, or back to the head of its record-review entry.
         head = rt.entry_head(sentence)

@@ -376,6 +376,9 @@ def cited_findings(rt: ReportText, statements: list[Statement]) -> tuple[list[Ci
     for st in statements:
         if not is_cited(rt, st) or "apportionment.none" in st.rules:
             continue  # "found no basis for apportionment" of another doctor: his view, not a share he gave
+        if st.author.kind == "none" and st.kind == "mmi" and rt.is_other_document:
+            if not rx("attribution.unattributed_mmi").search(st.sentence.text):
+                continue  # "the claimant reached MMI on ...": a stipulation or the fact-finder's words
         if st.author.kind == "none" and st.kind in {"wpi", "combined"} and rt.is_other_document:
             if not rx("attribution.unattributed_rating_verb").search(st.sentence.text[: st.start]):
                 continue  # "the claimant sustained a 25% impairment": the fact-finder's words

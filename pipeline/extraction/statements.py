@@ -797,6 +797,8 @@ def _mmi_at(rt: ReportText, s: Sentence, a: int, b: int, weight: float) -> State
             return None  # "the employer contended that ... P&S"; not "contended that Dr. D found ... MMI"
         if rx("mmi.not_a_statement_after").match(after):
             return None
+    if rx("mmi.date_of_without_date").search(before) and not find_dates(text[c0:c1]):
+        return None  # "the date of MMI is significant"
     adjectival = bool(rx("mmi.adjectival_after").match(after))
     status: str | None = None
     for rid, hit in (
