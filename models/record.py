@@ -59,7 +59,7 @@ class Report(_Model):
     exam_date: str | None = None
     evaluator: Evaluator = Field(default_factory=Evaluator)
     #: Extension: the rating conventions the document's words show ("california", "texas", "colorado",
-    #: "oregon", "healing_plateau", "medically_stable", "body_as_whole", "federal_schedule").
+    #: "tennessee", "oregon", "healing_plateau", "medically_stable", "body_as_whole", "federal_schedule").
     conventions: list[str] = Field(default_factory=list)
 
 

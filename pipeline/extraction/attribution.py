@@ -59,6 +59,10 @@ _BY_RIGHT_AFTER = re.compile(
     r"(?:,\s*)?(?:by|per|according\s+to)\s+(?:the\s+|his\s+|her\s+|applicant['’]s\s+|defendant['’]s\s+)?$",
     re.I,
 )
+_WHO_WAS_GAP = re.compile(
+    r"^[^.;]{0,50}?\bwho\s+(?:had\s+been|has\s+been|was|is|had\s+served\s+as|served\s+as)\s+(?:the\s+|an?\s+|his\s+|her\s+)?$",
+    re.I,
+)
 _FRONTED = re.compile(r"^\s*(?:At|On|As\s+of|By|Upon|After|Following|In|Since)\b[^,;]{0,80}$")
 _QUALIFIER = re.compile(
     r"\b(?:initial|subsequent|original|new|second|first|prior|former|current|later|evaluating|examining|"
@@ -207,6 +211,11 @@ def _merge_appositions(agents: list[Agent], text: str, offset: int) -> list[Agen
                 continue
             if a.role and not a.name and re.fullmatch(r"\s*\(\s*[“\"]?\s*", gap):
                 out[-1] = replace(prev, role=prev.role or a.role, end=a.end)  # "the Panel QME (“PQME”)"
+                continue
+            if prev.name and a.role and not a.name and _WHO_WAS_GAP.match(gap):
+                # "Dr. H., the court-appointed physician, who had been the claimant's treating physician":
+                # the role says who Dr. H was; it is not another physician.
+                out[-1] = replace(prev, role=prev.role or a.role, end=a.end)
                 continue
             if prev.name and a.role and not a.name and _IDENTIFY_GAP.match(gap):
                 # "Dr. Han is the PQME" names him; "Dr. Lee was the AME who assigned ..." is his finding.

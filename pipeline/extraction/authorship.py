@@ -143,6 +143,7 @@ CONVENTIONS = (
     ("california", "convention.california"),
     ("texas", "convention.texas"),
     ("colorado", "convention.colorado"),
+    ("tennessee", "convention.tennessee"),
     ("oregon", "convention.oregon"),
     ("healing_plateau", "convention.healing_plateau"),
     ("medically_stable", "convention.medically_stable"),

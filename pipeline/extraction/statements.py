@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from pipeline.extraction.attribution import Author, author_at, coauthors, report_date_near, verbs
+from pipeline.extraction.attribution import Author, agents_in, author_at, coauthors, report_date_near, verbs
 from pipeline.extraction.bodyparts import part_in_text, side_near, takes_side
 from pipeline.extraction.dates import DATE_RE, find_dates
 from pipeline.extraction.numbers import Pct, adopted_numbers, fraction_value, number_value, percentages, rx
@@ -306,6 +306,21 @@ def _context_part(
     return Part(canonical, -1, -1, [sides.pop()] if len(sides) == 1 else [None])
 
 
+def _later_part(rt: ReportText, s: Sentence, ahead: int = 6) -> Part | None:
+    """In a decision, the one body part the next few sentences name ('... with an eight percent impairment
+    rating. ... he slipped and twisted his right knee'), when no earlier sentence names one."""
+    found: dict[str, set[str | None]] = {}
+    for cur in rt.sentences[s.index + 1 : s.index + 1 + ahead]:
+        for x in parts_in(rt, cur):
+            if x.canonical != "pain":
+                found.setdefault(x.canonical, set()).update(x.sides)
+    if len(found) != 1:
+        return None
+    canonical, sides = next(iter(found.items()))
+    named = {side for side in sides if side}
+    return Part(canonical, -1, -1, [named.pop()] if len(named) == 1 else [None])
+
+
 def _paragraph_part(rt: ReportText, s: Sentence) -> Part | None:
     """The body part the sentences before it in the same block name ('The headaches fall in Class 1. I
     assign 3% WPI.'), the nearest first."""
@@ -383,8 +398,10 @@ def _candidates(rt: ReportText, s: Sentence, pcts: list[Pct]) -> None:
         # "a 9% whole person impairment (6% cervical spine, 3% right shoulder)": a total and its parts.
         if p.unit == "wpi" and rx("wpi.breakdown_after").match(text[p.unit_end : p.unit_end + 6]):
             close = text.find(")", p.unit_end)
-            inside = [q for q in pcts[i + 1 :] if close > 0 and q.start < close and q.unit is None]
-            if inside:
+            inside = [
+                q for q in pcts[i + 1 :] if close > 0 and q.start < close and q.unit in {None, "extremity"}
+            ]
+            if len(inside) >= 2:  # "3% WPI (5% UE)" restates one rating in another unit
                 p.rules.append("wpi.breakdown_total")
                 for q in inside:
                     q.unit, q.unit_rule = "wpi", "wpi.breakdown"
@@ -433,7 +450,7 @@ def is_combined(text: str, p: Pct, last: bool) -> bool:
         re.finditer(r"\b(?:combin\w*|total(?!\s+(?:hip|knee|shoulder|joint)\b)\w*|overall)\b", window, re.I)
     )
     if hits and re.search(r"\d\s*(?:%|percent)", window[hits[-1].end() :], re.I):
-        return False  # "total 5% UE = 3% WPI": the total is of another unit
+        return False  # "total 5% UE = 3% WPI", "6% combined with 6% gives 12%": a total within one rating
     if rx("wpi.combined_before").search(window) and (
         last
         or re.search(r"(?:combined|total|overall)(?:\s+of)?\s*$", window, re.I)
@@ -459,9 +476,12 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
     used: set[int] = set()
     out: list[Statement] = []
     method, tables = method_of(text)
+    components_from: int | None = None  # where the components of a total begin ("which included 5% ...")
     for i, p in enumerate(pcts):
         if p not in rated:
             continue
+        if components_from is not None and p.start >= components_from:
+            continue  # a component of the total stated just before, not a rating of its own
         rules = [p.unit_rule or "unit"]
         if p.unit == "impairment":
             if rx("wpi.component_before").search(text[max(0, p.start - 30) : p.start]):
@@ -476,8 +496,7 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         prev = next((q for q in reversed(pcts[:i]) if not q.in_range), None)
         nxt = next((q for q in pcts[i + 1 :] if not q.in_range), None)
         c0, c1 = clause_bounds(text, p.start)
-        around = text[c0 : min(c1, p.end + 25)]
-        hypothetical = bool(rx("statement.hypothetical").search(around))
+        hypothetical = _hypothetical(rt, s, text, max(c0, p.start - 90), p.end, min(c1, p.end + 25))
         author = author_at(rt, s, p.start)
         adopted = bool(
             rx("wpi.adopt_before").search(text[max(0, p.start - 60) : p.start])
@@ -513,9 +532,8 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             and re.search(r"\d\s*%|\bpercent\b", tail)
             and not any(x.end <= p.start and x.start >= clause_bounds(text, p.start)[0] for x in parts)
         ):
-            p.rules.append(
-                "wpi.total_before_components"
-            )  # "38% of the whole person, which included 5% for ..."
+            p.rules.append("wpi.total_before_components")  # "38% of the whole person, which included 5% ..."
+            components_from = p.unit_end
         if not converted and (
             is_combined(text, p, last)
             or {"wpi.breakdown_total", "wpi.total_before_components"} & set(p.rules)
@@ -526,7 +544,7 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             )
             # A total is a body part's rating only when the passage is about one body part.
             single = _context_part(rt, s, this_sentence_first=False, one_side=True)
-            if single is not None:
+            if single is not None and "wpi.total_before_components" not in p.rules:
                 out += _ratings(base, single, ["a total, read as the one part rated"], "wpi.total_of_one")
             continue
         part, how = _link_part(text, p, parts, prev, nxt, used)
@@ -546,6 +564,8 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             part, how, link = Part(found[0], -1, -1, [found[1]]), "part.heading", 0.9
         if part is None and how != "part.unknown_target":
             part, how, link = _context_part(rt, s), "part.context", 0.8
+        if part is None and how != "part.unknown_target" and rt.is_other_document:
+            part, how, link = _later_part(rt, s), "part.context_after", 0.75
         if part is None and converted and prev is not None:
             limb = re.search(
                 r"\b(left|right|bilateral)?\s*(upper|lower)\s+(?:extremit|limb)",
@@ -562,8 +582,10 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         pain = _pain_addon(text, p, part, how, c0, c1, s)
         if pain is not None:
             part, how = pain, "wpi.pain_addon"
-        if part is None and p.value == 0:
-            continue  # "a 0% IR": no impairment, and no part to record it for
+        if p.value == 0 and (
+            part is None or how not in {"part.link_after", "part.before", "part.after", "part.label"}
+        ):
+            continue  # "a 0% IR": no impairment, and no part named next to it to record it for
         if part is None:
             # A rating of the whole person that names no part ("a 5% IR"): recorded as `other`, for review.
             unknown = Part("other", -1, -1, [None])
@@ -581,7 +603,7 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             p.unit == "impairment"
             and part.canonical in _UPPER | _LOWER
             and how not in {"part.link_after", "part.before", "part.after"}
-            and "texas" not in rt.conventions
+            and rt.conventions & {"colorado", "tennessee", "federal_schedule"}
             and not rx("unit.wpi_word").search(text)
         ):
             continue  # "3 percent impairment for the left shoulder": a limb rating (rule "wpi.limb_unit")
@@ -606,6 +628,24 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             doubts.append("one value is given for two body parts")
         out += _ratings(base, part, doubts, None)
     return out
+
+
+def _hypothetical(rt: ReportText, s: Sentence, text: str, lo: int, at: int, hi: int) -> bool:
+    """Whether a value is conditional, alternative or a party's position: a hypothetical word near it in
+    its clause, unless a physician's finding stands between a party's word and the value ("the employee
+    argues that Dr. P's recommendation of 18% ... is the best evidence": Dr. P's 18%)."""
+    hit = None
+    for m in rx("statement.hypothetical").finditer(text, lo, hi):
+        hit = m
+    if hit is None:
+        return False
+    if rx("statement.party_claim").match(hit.group(0)) and hit.end() < at:
+        between = text[hit.end() : at]
+        if verbs().search(between) or any(
+            a.kind == "physician" and hit.end() <= a.start - s.start < at for a in agents_in(rt, s)
+        ):
+            return False
+    return True
 
 
 def _side_for(rt: ReportText, s: Sentence, text: str, prev: Pct | None, p: Pct, part: Part) -> str | None:
