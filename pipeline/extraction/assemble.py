@@ -68,7 +68,7 @@ class Assembled:
 
 def is_heading(text: str) -> bool:
     """A short line in capitals, or a short Title Case line ending in a colon, is a heading."""
-    stripped = _LIST_ITEM.sub("", text).strip()
+    stripped = _LIST_ITEM.sub("", re.sub(r"^\s*[|~_]+\s*", "", text)).strip()
     if not stripped or len(stripped) > 80:
         return False
     words = _HEADING_WORDS.findall(stripped)

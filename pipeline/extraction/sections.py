@@ -17,7 +17,9 @@ from pipeline.extraction.assemble import is_heading
 from pipeline.extraction.matching import sentence_bounds
 from pipeline.extraction.rules import load_rules
 
-_NUMBERING = re.compile(r"^\s*(?:[IVXivx]{1,5}|\d{1,2}|[A-Ha-h])[.)]\s+|^\s*\d{1,2}\.\d{1,2}\.?\s+")
+_NUMBERING = re.compile(
+    r"^\s*[|~_•*]+\s*|^\s*(?:[IVXivx]{1,5}|\d{1,2}|[A-Ha-h])[.)]\s+|^\s*\d{1,2}\.\d{1,2}\.?\s+"
+)  # a scan's rule or bullet read as "|" or "~" before a heading is not part of it
 _INLINE = re.compile(r"^([A-Z][A-Za-z0-9 /&()'\-]{2,60}?)\s*:\s+\S")
 
 

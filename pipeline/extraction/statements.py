@@ -908,8 +908,12 @@ def _mmi_field(rt: ReportText, s: Sentence) -> Statement | None:
     author = author_at(rt, s, 0)
     base = Statement("mmi", s, 0, author, weight=3.0, adopted=True, rules=["mmi.field"])
     if rx("mmi.cue").search(text):
-        if rx("mmi.checkbox_yes").search(text):
-            return replace(base, status="reached", rules=["mmi.checkbox_yes"])
+        if box := rx("mmi.checkbox_yes").search(text):
+            # "[X] Yes [ ] No Permanent and stationary status was reached on 1/1/21": the date may follow.
+            rest = text[box.end() :]
+            cue = rx("mmi.cue").search(rest)
+            date, month_only = _mmi_date(rest, cue.start(), cue.end(), 0, len(rest)) if cue else (None, False)
+            return replace(base, status="reached", date=date, month_only=month_only, rules=["mmi.checkbox_yes"])
         if rx("mmi.checkbox_no").search(text):
             return replace(base, status="not_reached", rules=["mmi.checkbox_no"])
     if not (rx("mmi.field").search(text) or rx("mmi.field_label").match(text)):
