@@ -452,7 +452,7 @@ def _finding(rt: ReportText, g: _Group) -> CitedFinding | None:
             continue  # a rating naming no part beside the physician's ratings of parts: their total
         known = impairments.get((s.body_part, s.laterality))
         if known is not None and known.wpi >= s.wpi:
-            continue  # a component or an add-on of the part's rating: the physician's rating is the larger
+            continue  # a component, a reduced or an add-on value of the part's rating: the larger is the rating
         impairments[(s.body_part, s.laterality)] = Impairment(
             body_part=s.body_part,
             laterality=s.laterality,
