@@ -84,7 +84,7 @@ def _parse_injuries(text: str, is_field: bool = False) -> list[Injury]:
         if d.iso is None or any(a <= d.start < b for a, b in used):
             continue
         before = text[max(0, d.start - 45) : d.start]
-        if is_field and re.search(r"\b(?:CT|cumulative|continuous)\b", text, re.I):
+        if is_field and not used and re.search(r"\b(?:CT|cumulative|continuous)\b", text, re.I):
             continue  # a CT field whose range did not parse (wrapped cell): no specific date from it
         if is_field and re.search(
             r"birth|dob|born|exam|evaluat|report|surgery|seen|visit|dated", before, re.I
@@ -92,7 +92,7 @@ def _parse_injuries(text: str, is_field: bool = False) -> list[Injury]:
             continue
         if is_field or re.search(
             r"(?:(?:an?|the|specific|industrial|work|claimed|alleged|other)\s+(?:[a-z\-]+\s+)?injur\w*"
-            r"|dates? of (?:the )?injur\w*|injured|DOI)"
+            r"|dates?(?:\(s\))? of (?:the )?injur\w*|injured|DOI)"
             r"\W{0,3}(?:on|of|occurred on|date\w*)?\W{0,3}(?:on\s+)?(?:or about\s+)?$",
             before,
             re.I,

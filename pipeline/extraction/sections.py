@@ -85,7 +85,10 @@ def medlegal_sections(doc: Doc) -> Doc:
                 "discussion",
                 "summary",
             }
-            if label and (is_own_section(current.label) or (conclusion and block_start)):
+            shouted = inline.group(
+                1
+            ).isupper()  # "P&S STATUS:", not a record's "Apportionment (lumbar spine):"
+            if label and (is_own_section(current.label) or (conclusion and block_start and shouted)):
                 marks.append(SectionMark(sent_start, label, inline.group(1), False))
     doc._.sections = marks
     return doc

@@ -233,13 +233,17 @@ def _link_part(
             return after[0], "part.link_after"
         if rx("part.unknown_target").match(text[pos:hi]):
             return None, "part.unknown_target"  # "6% WPI for GERO": named, but not a part we know
-    before = [x for x in parts if lo <= x.start and x.end <= p.start and x.start not in used]
+    before = [
+        x
+        for x in parts
+        if lo <= x.start and x.end <= p.start and x.start not in used and x.canonical != "pain"
+    ]
     if before:
         strong = [x for x in before if not x.weak]
         chosen = (strong or before)[-1]
         used.add(chosen.start)
         return chosen, "part.before"
-    after = [x for x in parts if p.end <= x.start < min(hi, p.end + 100)]
+    after = [x for x in parts if p.end <= x.start < min(hi, p.end + 100) and x.canonical != "pain"]
     if after:
         used.add(after[0].start)
         return after[0], "part.after"
@@ -497,6 +501,10 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         nxt = next((q for q in pcts[i + 1 :] if not q.in_range), None)
         c0, c1 = clause_bounds(text, p.start)
         hypothetical = _hypothetical(rt, s, text, max(c0, p.start - 90), p.end, min(c1, p.end + 25))
+        if rx("statement.own_earlier_report").search(text[c0 : p.start]):
+            hypothetical = (
+                True  # "In my report of 02/27/2018 I assigned 2% WPI": superseded, not today's rating
+            )
         author = author_at(rt, s, p.start)
         adopted = bool(
             rx("wpi.adopt_before").search(text[max(0, p.start - 60) : p.start])
@@ -913,7 +921,9 @@ def _mmi_field(rt: ReportText, s: Sentence) -> Statement | None:
             rest = text[box.end() :]
             cue = rx("mmi.cue").search(rest)
             date, month_only = _mmi_date(rest, cue.start(), cue.end(), 0, len(rest)) if cue else (None, False)
-            return replace(base, status="reached", date=date, month_only=month_only, rules=["mmi.checkbox_yes"])
+            return replace(
+                base, status="reached", date=date, month_only=month_only, rules=["mmi.checkbox_yes"]
+            )
         if rx("mmi.checkbox_no").search(text):
             return replace(base, status="not_reached", rules=["mmi.checkbox_no"])
     if not (rx("mmi.field").search(text) or rx("mmi.field_label").match(text)):
