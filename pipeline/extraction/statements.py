@@ -395,9 +395,14 @@ def _candidates(rt: ReportText, s: Sentence, pcts: list[Pct]) -> None:
     percentage in a passage about impairment ("Instead, the AME assigned 19%"), the value an evaluator
     assigns inside a range just stated ("5-8% WPI; I assign 8%")."""
     text = s.text
-    in_wpi_context = _wpi_context(rt, s)
-    ranged = bool(rx("number.range").search(text) or rx("wpi.category").search(text)) or _range_before(rt, s)
-    adopted = {p.start for p in adopted_numbers(text)}
+    if not pcts:
+        return
+    bare = any(p.unit is None and not p.in_range for p in pcts)
+    in_wpi_context = bare and _wpi_context(rt, s)
+    ranged = bare and (
+        bool(rx("number.range").search(text) or rx("wpi.category").search(text)) or _range_before(rt, s)
+    )
+    adopted = {p.start for p in adopted_numbers(text)} if bare else set()
     for i, p in enumerate(pcts):
         # "a 9% whole person impairment (6% cervical spine, 3% right shoulder)": a total and its parts.
         if p.unit == "wpi" and rx("wpi.breakdown_after").match(text[p.unit_end : p.unit_end + 6]):
@@ -785,9 +790,13 @@ def table_statements(rt: ReportText, s: Sentence) -> list[Statement] | None:
 def mmi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
     """MMI / P&S statements in one sentence: reached (with its date) or not reached, and by whom."""
     text = s.text
-    field_stmt = _mmi_field(rt, s)
-    if field_stmt is not None:
-        return [field_stmt]
+    if not rx("mmi.cue").search(text):
+        if not rx("mmi.ttd").search(text):
+            return []
+    else:
+        field_stmt = _mmi_field(rt, s)
+        if field_stmt is not None:
+            return [field_stmt]
     if is_heading(s) or text.rstrip().endswith("?"):
         return []
     out: list[Statement] = []
