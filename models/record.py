@@ -148,6 +148,11 @@ class Flag(_Model):
     field: str
     message: str
 
+    @classmethod
+    def of(cls, code: str, field: str, message: str) -> Flag:
+        """A flag from its three parts, positionally."""
+        return cls(code=code, field=field, message=message)
+
 
 class Review(_Model):
     status: Literal["needs_review", "ready"] = "needs_review"

@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extraction.matching import matches_by_sentence, sentence_bounds
+from pipeline.extraction.numbers import rx
 from pipeline.extraction.rules import AgentRule, load_rules
 
 if TYPE_CHECKING:
@@ -33,47 +34,6 @@ AgentKind = Literal["self", "physician", "anaphor", "nonphysician"]
 
 #: Which rule wins when two mentions overlap (lower first).
 _PRIORITY = {"physician-dr-name": 0, "physician-credentialed-name": 1}
-_APPOSITION_GAP = re.compile(r"^\s*(?:\((?:[A-Z]{2,5})\))?\s*(?:,|\(|\s|by|-|–|:)\s*(?:the\s+|an?\s+)?$")
-_ROLE_AFTER_NAME = re.compile(r"^\s*\)?\s*(?:,|\()\s*(?:the\s+|an?\s+|his\s+|her\s+)?(?:[\w\-]+\s+){0,3}$")
-_QUOTES = re.compile(r"[“\"]([^”\"]{3,})[”\"]?")
-_BY_AFTER = re.compile(r"\b(?:by|according\s+to|per)\s+(?:the\s+|his\s+|her\s+|applicant['’]s\s+)?\(?$", re.I)
-_GAP_CREDENTIAL = re.compile(
-    r",?\s*(?:M\.\s?D\.|D\.\s?O\.|D\.\s?C\.|Ph\.\s?D\.|Psy\.\s?D\.|MD|DO|DC|PhD|PsyD)(?![A-Za-z])"
-)
-#: The noun a possessive physician mention owns ("Dr. Vance's rating of"): it is not a verb of its own.
-_POSSESSED_NOUN = re.compile(
-    r"^\s*(?:[\w\-]+\s+){0,2}?(?:ratings?|findings?|opinions?|assessments?|conclusions?|determinations?|"
-    r"estimates?|apportionment|reports?|evaluations?)\b",
-    re.I,
-)
-_AGREES_WITH = re.compile(
-    r"^\s*(?:also\s+)?(?:agreed|agrees|concurred|concurs)\s+(?:with\s+)?(?:the\s+)?$|"
-    r"^\s*(?:also\s+)?(?:adopted|adopts|accepted|accepts)\s+(?:the\s+)?$",
-    re.I,
-)
-_IDENTIFY_GAP = re.compile(
-    r"^\s*,?\s*(?:is|was|has\s+been|had\s+been|served\s+as|acted\s+as)\s+(?:the\s+|an?\s+)?$", re.I
-)
-_BY_RIGHT_AFTER = re.compile(
-    r"^[\w.]+\s*(?:%|percent|per\s?cent)?\s*(?:WPI|whole\s+person(?:\s+impairment)?|impairment)?\s*"
-    r"(?:,\s*)?(?:by|per|according\s+to)\s+(?:the\s+|his\s+|her\s+|applicant['’]s\s+|defendant['’]s\s+)?$",
-    re.I,
-)
-_WHO_WAS_GAP = re.compile(
-    r"^[^.;]{0,50}?\bwho\s+(?:had\s+been|has\s+been|was|is|had\s+served\s+as|served\s+as)\s+(?:the\s+|an?\s+|his\s+|her\s+)?$",
-    re.I,
-)
-_FRONTED = re.compile(r"^\s*(?:At|On|As\s+of|By|Upon|After|Following|In|Since)\b[^,;]{0,80}$")
-_QUALIFIER = re.compile(
-    r"\b(?:initial|subsequent|original|new|second|first|prior|former|current|later|evaluating|examining|"
-    r"(?:employer|claimant|carrier|respondents?|defendants?|applicant|employee)['’]s?)\b",
-    re.I,
-)
-_COORDINATED = re.compile(r"^\s*\)?\s*,?\s*(?:and|&)\s+(?:also\s+)?\(?$", re.I)
-_NAME_TITLES = re.compile(r"^(?:Drs?\.?|Doctor)\s+", re.I)
-_CREDENTIAL = re.compile(
-    r",?\s+(?:M\.\s?D\.|D\.\s?O\.|D\.\s?C\.|Ph\.\s?D\.|Psy\.\s?D\.|MD|DO|DC|PhD|PsyD)(?![A-Za-z]).*$"
-)
 
 
 @dataclass(frozen=True)
@@ -120,7 +80,12 @@ NOBODY = Author("none")
 def surname(name: str) -> str:
     """The surname in a written name: 'Dr. Peter Chang-Sing' -> 'Chang-Sing', 'Rafael Ellingson, M.D.' ->
     'Ellingson'."""
-    bare = _CREDENTIAL.sub("", _NAME_TITLES.sub("", name.strip())).strip().rstrip(",")
+    bare = (
+        rx("attribution.credential")
+        .sub("", rx("attribution.name_title").sub("", name.strip()))
+        .strip()
+        .rstrip(",")
+    )
     bare = re.sub(r"['’]s$", "", bare)
     parts = [p for p in re.split(r"\s+", bare) if p]
     return parts[-1] if parts else bare
@@ -128,7 +93,7 @@ def surname(name: str) -> str:
 
 @cache
 def _compiled() -> list[tuple[AgentRule, re.Pattern[str]]]:
-    rules = load_rules().attribution
+    rules = load_rules()
     return [(r, re.compile(r.pattern, 0 if r.case_sensitive else re.I)) for r in rules.agents]
 
 
@@ -136,24 +101,13 @@ def _compiled() -> list[tuple[AgentRule, re.Pattern[str]]]:
 def _anchors() -> list[re.Pattern[str] | None]:
     return [
         re.compile(r.anchor, 0 if r.case_sensitive else re.I) if r.anchor else None
-        for r in load_rules().attribution.agents
+        for r in load_rules().agents
     ]
 
 
-@cache
 def verbs() -> re.Pattern[str]:
-    """The verbs of finding and rating (rules/attribution.json)."""
-    return re.compile(load_rules().attribution.verbs, re.I)
-
-
-@cache
-def _certified_by() -> re.Pattern[str]:
-    return re.compile(load_rules().attribution.certified_by_after, re.I)
-
-
-@cache
-def _identification() -> re.Pattern[str]:
-    return re.compile(load_rules().attribution.identification_after, re.I)
+    """The verbs of finding and rating (rules/patterns.json, attribution.finding_verbs)."""
+    return rx("attribution.finding_verbs")
 
 
 def _clean_name(text: str) -> str:
@@ -202,22 +156,34 @@ def _merge_appositions(agents: list[Agent], text: str, offset: int) -> list[Agen
     for a in agents:
         prev = out[-1] if out else None
         if prev is not None and prev.kind == a.kind == "physician":
-            gap = _GAP_CREDENTIAL.sub("", text[prev.end - offset : a.start - offset])
-            if prev.role and not prev.name and a.name and len(gap) <= 14 and _APPOSITION_GAP.match(gap):
+            gap = rx("attribution.gap_credential").sub("", text[prev.end - offset : a.start - offset])
+            if (
+                prev.role
+                and not prev.name
+                and a.name
+                and len(gap) <= 14
+                and rx("attribution.apposition_gap").match(gap)
+            ):
                 out[-1] = replace(a, start=prev.start, role=prev.role)
                 continue
-            if prev.name and a.role and not a.name and len(gap) <= 30 and _ROLE_AFTER_NAME.match(gap):
+            if (
+                prev.name
+                and a.role
+                and not a.name
+                and len(gap) <= 30
+                and rx("attribution.role_after_name").match(gap)
+            ):
                 out[-1] = replace(prev, role=prev.role or a.role, end=a.end)
                 continue
             if a.role and not a.name and re.fullmatch(r"\s*\(\s*[“\"]?\s*", gap):
                 out[-1] = replace(prev, role=prev.role or a.role, end=a.end)  # "the Panel QME (“PQME”)"
                 continue
-            if prev.name and a.role and not a.name and _WHO_WAS_GAP.match(gap):
+            if prev.name and a.role and not a.name and rx("attribution.who_was").match(gap):
                 # "Dr. H., the court-appointed physician, who had been the claimant's treating physician":
                 # the role says who Dr. H was; it is not another physician.
                 out[-1] = replace(prev, role=prev.role or a.role, end=a.end)
                 continue
-            if prev.name and a.role and not a.name and _IDENTIFY_GAP.match(gap):
+            if prev.name and a.role and not a.name and rx("attribution.identify_gap").match(gap):
                 # "Dr. Han is the PQME" names him; "Dr. Lee was the AME who assigned ..." is his finding.
                 rest = text[a.end - offset : a.end - offset + 12]
                 identifies = not re.match(r"^\s*(?:\([^)]*\)\s*)?,?\s*who\b", rest)
@@ -291,7 +257,7 @@ def _as_author(rt: ReportText, a: Agent) -> Author:
     if not a.name:
         # "her initial treating physician" and "her subsequent treating physician" are two physicians;
         # "the authorized treating physician (ATP)" and "the ATP" are one.
-        qualifier = _QUALIFIER.search(rt.assembled.text[a.start : a.end])
+        qualifier = rx("attribution.qualifier").search(rt.assembled.text[a.start : a.end])
         mention = qualifier.group(0).lower().replace("’", "'") if qualifier else None
     return Author("physician", a.name, a.role or rt.known_role(a.name), at=a.start, mention=mention)
 
@@ -325,7 +291,7 @@ def _resolve(rt: ReportText, sentence: Sentence, a: Agent) -> Author:
 def _quoted_by(rt: ReportText, sentence: Sentence, at: int) -> Author | None:
     """The physician a quotation holding `at` is attributed to ('Dr. Hall added: “... I believe ...”')."""
     local = at - sentence.start
-    for q in _QUOTES.finditer(sentence.text):
+    for q in rx("attribution.quotation").finditer(sentence.text):
         if q.start() <= local < q.end():
             return _last_physician(rt, sentence, sentence.start + q.start(), back=2)
     # A quotation that began in an earlier sentence of the paragraph.
@@ -362,32 +328,34 @@ def author_at(rt: ReportText, sentence: Sentence, offset: int, *, inherit: bool 
     verb_re = verbs()
     # "rated at 10% WPI by the PTP and at 4% WPI by the PQME": a 'by' right after the value wins.
     for a in (m for m in mentions if m.start >= at):
-        if _BY_RIGHT_AFTER.match(rt.assembled.text[at : a.start]):
+        if rx("attribution.by_right_after").match(rt.assembled.text[at : a.start]):
             return _resolve(rt, sentence, a)
         break
     # "the claimant reached MMI on October 7, 2021, as certified by (Dr. L)": the certifier's.
     for a in (m for m in mentions if m.start >= at and m.kind in ("physician", "self")):
-        if _certified_by().match(rt.assembled.text[at : a.start]):
+        if rx("attribution.certified_by_after").match(rt.assembled.text[at : a.start]):
             return _resolve(rt, sentence, a)
         break
     for a in reversed([m for m in mentions if m.end <= at]):
         if a.possessive:
             # "Dr. Vance's rating of 14%" is his; "Dr. B's 10%, Dr. A assigned 14%" is not B's.
-            between = _POSSESSED_NOUN.sub("", rt.assembled.text[a.end : at], count=1)
+            between = rx("attribution.possessed_noun").sub("", rt.assembled.text[a.end : at], count=1)
             if verb_re.search(between):
                 continue
         if a.kind == "self" and a.rule_id == "self-first-person" and _is_possessive_self(rt, a, at):
             continue
-        if a.kind == "physician" and (a.identifies or _identification().match(rt.assembled.text[a.end : at])):
+        if a.kind == "physician" and (
+            a.identifies or rx("attribution.identification_after").match(rt.assembled.text[a.end : at])
+        ):
             continue  # "..., that Dr. Han is the PQME, and that the injury resulted in ...": not his
         return _resolve(rt, sentence, a)
     for a in (m for m in mentions if m.start >= at):
         before = rt.assembled.text[sentence.start : a.start]
-        if _BY_AFTER.search(before):
+        if rx("attribution.by_before_agent").search(before):
             return _resolve(rt, sentence, a)
     # "At the time of maximum medical improvement Dr. Kawaski rated ...": a value in a fronted phrase
     # belongs to the subject that follows it.
-    if _FRONTED.match(rt.assembled.text[sentence.start : at]):
+    if rx("attribution.fronted_phrase").match(rt.assembled.text[sentence.start : at]):
         for a in (m for m in mentions if m.start >= at and m.kind in ("physician", "self")):
             if verbs().match(rt.assembled.text[a.end : a.end + 40].lstrip(" ,")):
                 return _resolve(rt, sentence, a)
@@ -419,7 +387,7 @@ def report_date_near(rt: ReportText, sentence: Sentence, author: Author) -> str 
     from pipeline.extraction.dates import find_dates
 
     text = sentence.text
-    pattern = re.compile(load_rules().attribution.report_date, re.I)
+    pattern = rx("attribution.report_date")
     for d in find_dates(text):
         if not d.iso:
             continue
@@ -443,14 +411,16 @@ def coauthors(
     out: list[Author] = []
     if index:
         prev, cur = mentions[index - 1], mentions[index]
-        if prev.kind in ("physician", "self", "anaphor") and _AGREES_WITH.search(
+        if prev.kind in ("physician", "self", "anaphor") and rx("attribution.agrees_with").search(
             rt.assembled.text[prev.end : cur.start]
         ):
             out.append(_resolve(rt, sentence, prev))
     start = index
     while index:
         prev, cur = mentions[index - 1], mentions[index]
-        if prev.kind != "physician" or not _COORDINATED.match(rt.assembled.text[prev.end : cur.start]):
+        if prev.kind != "physician" or not rx("attribution.coordinated").match(
+            rt.assembled.text[prev.end : cur.start]
+        ):
             break
         out.append(_resolve(rt, sentence, prev))
         index -= 1
@@ -459,7 +429,9 @@ def coauthors(
     i = start
     while i is not None and value_at is not None and author.at > value_at and i + 1 < len(mentions):
         cur, nxt = mentions[i], mentions[i + 1]
-        if nxt.kind != "physician" or not _COORDINATED.match(rt.assembled.text[cur.end : nxt.start]):
+        if nxt.kind != "physician" or not rx("attribution.coordinated").match(
+            rt.assembled.text[cur.end : nxt.start]
+        ):
             break
         out.append(_resolve(rt, sentence, nxt))
         i += 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.extraction.numbers import rx
+from pipeline.extraction.report import first_lines
 from pipeline.extraction.textview import ReportText
 
 #: Sections whose presence marks a clinical report (sections.json labels).
@@ -62,7 +63,7 @@ def _count(pattern_id: str, text: str, cap: int) -> int:
 def authorship(rt: ReportText, title: str | None, signed: bool) -> Authorship:
     """Decide whether the document is a physician's report and of which type."""
     body = rt.assembled.text[:30000]
-    head = (title or "") + "\n" + "\n".join(_first_lines(rt, 16))
+    head = (title or "") + "\n" + "\n".join(first_lines(rt.document, 16))
     supplemental = bool(rx("report.supplemental").search(head))
     sections = {s.section.label for s in rt.sentences} & _CLINICAL
     headings = {h.strip().rstrip(":").upper() for h in rx("report.clinical_heading").findall(body)}
@@ -115,7 +116,7 @@ def _type_from(rt: ReportText, title: str | None) -> tuple[str, float, str] | No
         if s.own and s.section.label != "records_review" and not rt.other_physician(s)
     ]
     running = [ln.text for page in rt.document.pages[:2] for ln in page.lines if ln.role != "body"]
-    lines = "\n".join([*_first_lines(rt, 25), *running, *opening])
+    lines = "\n".join([*first_lines(rt.document, 25), *running, *opening])
     for rtype, rule in _ROLE_TYPES:
         # An AME is also a QME (a letterhead credential), never the reverse: the narrower role wins.
         if rx(rule).search(lines):
@@ -126,16 +127,6 @@ def _type_from(rt: ReportText, title: str | None) -> tuple[str, float, str] | No
     if rx("report.role_medical_legal").search(lines):
         return "QME", 0.75, "a medical-legal evaluation that names no evaluator role"
     return None
-
-
-def _first_lines(rt: ReportText, n: int) -> list[str]:
-    out: list[str] = []
-    for page in rt.document.pages[:2]:
-        for line in page.lines:
-            out.append(line.text.strip())
-            if len(out) >= n:
-                return out
-    return out
 
 
 #: The conventions a document can show, each with its rule in patterns.json.

@@ -98,10 +98,10 @@ def extract(document: Document, nlp: Language, settings: Settings) -> Extraction
             rules_version=RULES_VERSION,
         )
         flags.append(
-            Flag(
-                code="NOT_A_PHYSICIAN_REPORT",
-                field="report.type",
-                message="a decision, summary or letter: its findings are other physicians', listed as cited",
+            Flag.of(
+                "NOT_A_PHYSICIAN_REPORT",
+                "report.type",
+                "a decision, summary or letter: its findings are other physicians', listed as cited",
             )
         )
         flags += check_record(record, settings)
@@ -134,18 +134,14 @@ def extract(document: Document, nlp: Language, settings: Settings) -> Extraction
     )
     if type_conf < 0.8:
         flags.append(
-            Flag(
-                code="REPORT_TYPE_UNCERTAIN",
-                field="report.type",
-                message="the report type is not stated in the title or header",
+            Flag.of(
+                "REPORT_TYPE_UNCERTAIN", "report.type", "the report type is not stated in the title or header"
             )
         )
     if ev_conf < 0.8:
         flags.append(
-            Flag(
-                code="EVALUATOR_UNCERTAIN",
-                field="report.evaluator",
-                message="the evaluator's signature block was not found",
+            Flag.of(
+                "EVALUATOR_UNCERTAIN", "report.evaluator", "the evaluator's signature block was not found"
             )
         )
     field_names = {
@@ -177,10 +173,10 @@ def extract(document: Document, nlp: Language, settings: Settings) -> Extraction
         if not doubtful or _read_again(key, doubtful, everywhere):
             continue  # read the same on another line as well (a running header, the history): trusted
         flags.append(
-            Flag(
-                code="LOW_OCR_CONFIDENCE",
-                field=field_names[key],
-                message=f"read by OCR at {conf:.0f}% word confidence and nowhere else in the document; "
+            Flag.of(
+                "LOW_OCR_CONFIDENCE",
+                field_names[key],
+                f"read by OCR at {conf:.0f}% word confidence and nowhere else in the document; "
                 "check it against the page",
             )
         )
@@ -210,10 +206,10 @@ def _repair_flags(form: fields.Fields, rt: ReportText, text: str, names: dict[st
             if text.count(value) > repaired[value]:
                 continue  # printed again, and read clean there
             flags.append(
-                Flag(
-                    code="OCR_REPAIRED",
-                    field=names[key],
-                    message=f"read by OCR as {read_as!r} and repaired to {value}; check it against the page",
+                Flag.of(
+                    "OCR_REPAIRED",
+                    names[key],
+                    f"read by OCR as {read_as!r} and repaired to {value}; check it against the page",
                 )
             )
     return flags

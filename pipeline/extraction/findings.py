@@ -124,10 +124,10 @@ def resolve_mmi(
             if len({r.date for r in dated if r.weight == top}) > 1:
                 date = None
             flags.append(
-                Flag(
-                    code="MMI_DATE_CONFLICT",
-                    field="mmi.date",
-                    message=f"several MMI dates are stated: {sorted(d for d in dates if d)}",
+                Flag.of(
+                    "MMI_DATE_CONFLICT",
+                    "mmi.date",
+                    f"several MMI dates are stated: {sorted(d for d in dates if d)}",
                 )
             )
             conf = 0.5
@@ -139,14 +139,12 @@ def resolve_mmi(
                 if any(r.as_of_exam for r in reached)
                 else ("MMI_DATE_MISSING", "MMI is reached but no date is stated")
             )
-            flags.append(Flag(code=code, field="mmi.date", message=message))
+            flags.append(Flag.of(code, "mmi.date", message))
             conf = min(conf, 0.8)
         if negative and max(n.weight for n in negative) >= chosen.weight:
             flags.append(
-                Flag(
-                    code="MMI_STATUS_CONFLICT",
-                    field="mmi.status",
-                    message="the report says both that MMI is and is not reached",
+                Flag.of(
+                    "MMI_STATUS_CONFLICT", "mmi.status", "the report says both that MMI is and is not reached"
                 )
             )
             conf = min(conf, 0.6)
@@ -201,10 +199,10 @@ def resolve_impairments(rt: ReportText, statements: list[Statement]) -> tuple[li
         if not 0 <= st.wpi <= 100:
             # OCR noise or a typo ("109% WPI"): never a value, always a question for the reviewer.
             flags.append(
-                Flag(
-                    code="WPI_OUT_OF_RANGE",
-                    field="impairments",
-                    message=f"a whole person impairment of {st.wpi:g}% was read on page "
+                Flag.of(
+                    "WPI_OUT_OF_RANGE",
+                    "impairments",
+                    f"a whole person impairment of {st.wpi:g}% was read on page "
                     f"{rt.evidence(st.sentence).page}; WPI is 0-100%, so it was not recorded",
                 )
             )
@@ -235,10 +233,10 @@ def resolve_impairments(rt: ReportText, statements: list[Statement]) -> tuple[li
         if len(values) > 1:
             conf = 0.5
             flags.append(
-                Flag(
-                    code="WPI_AMBIGUOUS",
-                    field=f"impairments[{len(out)}].wpi",
-                    message=f"{part}: several WPI values ({sorted(v or 0 for v in values)}) with no clear adoption",
+                Flag.of(
+                    "WPI_AMBIGUOUS",
+                    f"impairments[{len(out)}].wpi",
+                    f"{part}: several WPI values ({sorted(v or 0 for v in values)}) with no clear adoption",
                 )
             )
         elif len({x.wpi for x in ms if not x.alternative}) > 1:
@@ -248,20 +246,20 @@ def resolve_impairments(rt: ReportText, statements: list[Statement]) -> tuple[li
         if "part.unknown" in chosen.rules:
             conf = min(conf, 0.5)
             flags.append(
-                Flag(
-                    code="WPI_UNLINKED",
-                    field=f"impairments[{len(out)}].body_part",
-                    message=f"a {chosen.wpi:g}% WPI on page {rt.evidence(chosen.sentence).page} names no body "
+                Flag.of(
+                    "WPI_UNLINKED",
+                    f"impairments[{len(out)}].body_part",
+                    f"a {chosen.wpi:g}% WPI on page {rt.evidence(chosen.sentence).page} names no body "
                     "part; it is recorded as 'other' until the reviewer names the part",
                 )
             )
         if takes_side(part) and side is None:
             conf = min(conf, 0.8)
             flags.append(
-                Flag(
-                    code="LATERALITY_MISSING",
-                    field=f"impairments[{len(out)}].laterality",
-                    message=f"{part}: the side is not stated next to the rating",
+                Flag.of(
+                    "LATERALITY_MISSING",
+                    f"impairments[{len(out)}].laterality",
+                    f"{part}: the side is not stated next to the rating",
                 )
             )
         out.append(
@@ -307,10 +305,10 @@ def resolve_apportionment(
         if not (0 <= st.industrial <= 100 and 0 <= st.nonindustrial <= 100) or st.doubts:
             # OCR noise ("109% / -9%"): a flag for the reviewer, never a value or a crash.
             flags.append(
-                Flag(
-                    code="APPORTIONMENT_OUT_OF_RANGE",
-                    field="apportionment",
-                    message=f"shares of {st.industrial:g}% and {st.nonindustrial:g}% read on page "
+                Flag.of(
+                    "APPORTIONMENT_OUT_OF_RANGE",
+                    "apportionment",
+                    f"shares of {st.industrial:g}% and {st.nonindustrial:g}% read on page "
                     f"{rt.evidence(st.sentence).page}",
                 )
             )
@@ -411,10 +409,10 @@ def cited_findings(rt: ReportText, statements: list[Statement]) -> tuple[list[Ci
             continue
         if g.name is None and g.role is None and rt.is_other_document:
             flags.append(
-                Flag(
-                    code="CITED_UNATTRIBUTED",
-                    field=f"cited_findings[{len(out)}].physician",
-                    message="a finding is reported without saying which physician made it",
+                Flag.of(
+                    "CITED_UNATTRIBUTED",
+                    f"cited_findings[{len(out)}].physician",
+                    "a finding is reported without saying which physician made it",
                 )
             )
         out.append(finding)

@@ -148,19 +148,19 @@ def checked_case_numbers(rt: ReportText) -> tuple[list[str], list[Flag]]:
             # On a scan, a number read once that differs in one digit from one the running headers repeat
             # is most likely a misreading of it; it may also be a second case: kept, and flagged.
             flags.append(
-                Flag(
-                    code="CASE_NUMBER_OCR_VARIANT",
-                    field="claim.case_numbers",
-                    message=f"{num} is read once and differs in one digit from {twin}, repeated on other "
+                Flag.of(
+                    "CASE_NUMBER_OCR_VARIANT",
+                    "claim.case_numbers",
+                    f"{num} is read once and differs in one digit from {twin}, repeated on other "
                     "pages: a misreading of it, or a second case? Check the page",
                 )
             )
         if num in corrected and num not in exact_seen:
             flags.append(
-                Flag(
-                    code="CASE_NUMBER_OCR_CORRECTED",
-                    field="claim.case_numbers",
-                    message=f"{num} was read with letters in place of digits and corrected; check it",
+                Flag.of(
+                    "CASE_NUMBER_OCR_CORRECTED",
+                    "claim.case_numbers",
+                    f"{num} was read with letters in place of digits and corrected; check it",
                 )
             )
         out.append(num)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from models.document import Document
-from pipeline.extraction.dates import DATE_RE, find_dates, parse_date
+from pipeline.extraction.dates import find_dates
 from pipeline.extraction.fields import Fields
-from pipeline.extraction.rules import load_rules
+from pipeline.extraction.numbers import rx
 from pipeline.extraction.textview import ReportText
 
 
@@ -49,60 +49,23 @@ def exam_and_report_dates(fields: Fields, rt: ReportText) -> tuple[str | None, s
     """The date of the examination and the date of the report."""
     exam = first_date(fields.all("exam_date"))
     report = first_date(fields.all("report_date"))
-    no_exam = any(
-        re.search(
-            r"\bno (?:new |physical )?examination (?:was|has been) (?:performed|conducted|done)|"
-            r"\(no examination\)|without (?:a |an )?(?:new )?examination",
-            s.text,
-            re.I,
-        )
-        for s in rt.sentences[:200]
-    )
+    no_exam = any(rx("report.no_exam").search(s.text) for s in rt.sentences[:200])
     if exam is None and not no_exam:
         for s in rt.sentences[:300]:
-            text = demonth(s.text)
-            m = (
-                re.search(
-                    r"\b(?:I|we|the undersigned)\s+(?:personally\s+)?(?:examined|evaluated|saw|interviewed|re-?evaluated|"
-                    r"re-?examined)\b[^.]{0,80}?\bon\s+(" + DATE_RE.pattern + ")",
-                    text,
-                    re.I,
-                )
-                or re.search(
-                    r"\b(?:examination|evaluation|exam)\s+(?:was\s+)?(?:performed|conducted|took place|completed|held)\s+"
-                    r"(?:\w+\s+){0,4}?on\s+(" + DATE_RE.pattern + ")",
-                    text,
-                    re.I,
-                )
-                or re.search(
-                    r"\b(?:seen|examined|evaluated)\s+(?:\w+\s+){0,5}?(?:in my office|at my office|in this office)?\s*on\s+("
-                    + DATE_RE.pattern
-                    + ")",
-                    text,
-                    re.I,
-                )
-            )
-            if m and re.search(
-                r"\b(?:previously|earlier|initially|originally|last|first|prior)\b", text[: m.start(1)], re.I
+            found = _date_after(demonth(s.text), "report.exam_lead")
+            if (
+                found
+                and not rx("report.exam_earlier").search(found[1])
+                and s.own
+                and not rt.other_physician(s)
             ):
-                continue
-            if m and s.own and not rt.other_physician(s):
-                exam = parse_date(m.group(1))
-                if exam:
-                    break
+                exam = found[0]
+                break
     if report is None:
         for s in reversed(rt.sentences[-80:]):
-            m = re.search(
-                r"\b(?:executed|signed|dated|date signed)\b[^.]{0,60}?\bon\s+(?:this\s+)?("
-                + DATE_RE.pattern
-                + ")",
-                demonth(s.text),
-                re.I,
-            )
-            if m:
-                report = parse_date(m.group(1))
-                if report:
-                    break
+            if signed := _date_after(demonth(s.text), "report.signed_lead"):
+                report = signed[0]
+                break
     if report is None and rt.document.pages:
         lines = rt.document.pages[0].lines[:25]
         for i, line in enumerate(lines):
@@ -113,12 +76,21 @@ def exam_and_report_dates(fields: Fields, rt: ReportText) -> tuple[str | None, s
                 len(ds) == 1
                 and ds[0].iso
                 and len(text) <= (ds[0].end - ds[0].start) + 12
-                and not load_rules().pattern("report.not_report_date_line").search(text)
+                and not rx("report.not_report_date_line").search(text)
                 and not above.endswith(":")
             ):
                 report = ds[0].iso
                 break
     return exam, report
+
+
+def _date_after(text: str, rule: str) -> tuple[str, str] | None:
+    """The date right after a lead-in (`rule`) and the text before the lead-in's end, or None."""
+    for m in rx(rule).finditer(text):
+        ds = find_dates(text[m.end() : m.end() + 40])
+        if ds and ds[0].start == 0 and ds[0].iso:
+            return ds[0].iso, text[: m.end()]
+    return None
 
 
 def demonth(text: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pipeline.extraction.attribution import Author, agents_in, author_at, coauthors, report_date_near, verbs
 from pipeline.extraction.bodyparts import part_in_text, side_near, takes_side
 from pipeline.extraction.dates import DATE_RE, find_dates
-from pipeline.extraction.numbers import Pct, adopted_numbers, fraction_value, number_value, percentages, rx
+from pipeline.extraction.numbers import Pct, adopted_numbers, fraction_value, percentages, rx
 from pipeline.extraction.textview import ReportText, Sentence
 
 
@@ -97,9 +97,9 @@ def is_heading(s: Sentence) -> bool:
     words = text.split()
     if not words or len(words) > 12 or text.endswith((".", ";", ",")):
         return False
-    if re.search(r"\d\s*%|%\s*\d|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:yes|no|not)\b|\[\s*[xX]\s*\]", text, re.I):
+    if rx("statement.heading_has_value").search(text):
         return False
-    if re.search(r"\b(?:is|are|was|were|has|have|had|reached|found|assign\w*|rate[sd]?|declared)\b", text):
+    if rx("statement.heading_has_verb").search(text):
         return False
     if text.endswith(":") or (text.isupper() and len(text) > 3):
         return True
@@ -125,7 +125,7 @@ def _heading_part(rt: ReportText, s: Sentence) -> tuple[str, str | None] | None:
             break
         if rx("unit.wpi_word").search(above.text) and re.search(r"\d\s*%", above.text):
             break  # another rating's paragraph: its heading is not this value's
-        if not _same_block(rt, above, cur) and not _bare_value(cur):
+        if cur.block_start and not _bare_value(cur):
             break
         cur = above
     heading = s.section.heading if s.section.is_subheading else ""
@@ -139,12 +139,7 @@ def _bare_value(s: Sentence) -> bool:
 
 def _drop_units(text: str) -> str:
     """A heading's extremity-chapter words are not the part it names ('Chapter 16 (Upper Extremity)')."""
-    return re.sub(r"\(?\s*(?:upper|lower)\s+extremit(?:y|ies)\s*\)?(?=\s*$|\s*[-–—:])", "", text, flags=re.I)
-
-
-def _same_block(rt: ReportText, a: Sentence, b: Sentence) -> bool:
-    """True when sentence `b` follows `a` in the same block (no blank line between them)."""
-    return not b.block_start and b.index == a.index + 1
+    return rx("part.heading_chapter_units").sub("", text)
 
 
 # --- body parts -------------------------------------------------------------------------------------
@@ -183,7 +178,7 @@ def _find_parts(rt: ReportText, s: Sentence) -> list[Part]:
     text = s.text
     for sp in rt.spans_in(s, "BODY_PART"):
         a, b = sp.start_char - s.start, sp.end_char - s.start
-        if re.match(r"\s+(?:table|tables|method|chart|grid|chapter|section)\b", text[b : b + 12], re.I):
+        if rx("part.method_after").match(text[b : b + 12]):
             continue  # "using the hernia table": a method of rating, not the part rated
         if sp.id_ in _LIMB_UNITS and rx("part.is_unit_before").search(text[max(0, a - 14) : a]):
             continue  # "converts to 12% hand, 11% upper extremity": units, not the part rated
@@ -194,7 +189,7 @@ def _find_parts(rt: ReportText, s: Sentence) -> list[Part]:
             continue
         before = text[max(0, a - 14) : a].lower()
         sides: list[str | None]
-        if re.search(r"\b(?:each|either|per)\s+(?:of\s+)?(?:the\s+|his\s+|her\s+|their\s+)?$", before):
+        if rx("part.each_side_before").search(before):
             sides = ["left", "right"]
         elif takes_side(sp.id_):
             sides = [side_near(text, a, b)]
@@ -281,22 +276,28 @@ def _limb_part(rt: ReportText, s: Sentence, extremity_text: str) -> Part | None:
 
 
 def _context_part(
-    rt: ReportText, s: Sentence, back: int = 6, this_sentence_first: bool = True, one_side: bool = False
+    rt: ReportText,
+    s: Sentence,
+    back: int = 6,
+    this_sentence_first: bool = True,
+    one_side: bool = False,
+    ahead: bool = False,
 ) -> Part | None:
     """The one body part this sentence names, else the one the few sentences before it name ('an injury
-    to his back'); None when they name none or several. Its side is the one side written, if only one;
-    with `one_side`, None when both sides are written (a total over the right and left arm is neither's)."""
-    cur: Sentence | None = s
+    to his back'), or with `ahead` the few after it (a decision naming the injury later); None when they
+    name none or several. Its side is the one side written, if only one; with `one_side`, None when both
+    sides are written (a total over the right and left arm is neither's)."""
+    if ahead:
+        window = rt.sentences[s.index + 1 : s.index + 1 + back]
+    else:
+        window = [rt.sentences[i] for i in range(s.index, max(-1, s.index - back - 1), -1)]
     found: dict[str, list[Part]] = {}
-    for step in range(back + 1):
-        if cur is None:
-            break
+    for step, cur in enumerate(window):
         for x in parts_in(rt, cur):
             if x.canonical != "pain":
                 found.setdefault(x.canonical, []).append(x)
-        if step == 0 and len(found) == 1 and this_sentence_first:
+        if step == 0 and len(found) == 1 and this_sentence_first and not ahead:
             break
-        cur = rt.sentences[cur.index - 1] if cur.index > 0 else None
     for limb, members in (("upper extremity", _UPPER), ("lower extremity", _LOWER)):
         specific = [k for k in found if k in members and k != limb]
         if limb in found and len(specific) == 1:
@@ -308,21 +309,6 @@ def _context_part(
     if one_side and len(sides) > 1:
         return None
     return Part(canonical, -1, -1, [sides.pop()] if len(sides) == 1 else [None])
-
-
-def _later_part(rt: ReportText, s: Sentence, ahead: int = 6) -> Part | None:
-    """In a decision, the one body part the next few sentences name ('... with an eight percent impairment
-    rating. ... he slipped and twisted his right knee'), when no earlier sentence names one."""
-    found: dict[str, set[str | None]] = {}
-    for cur in rt.sentences[s.index + 1 : s.index + 1 + ahead]:
-        for x in parts_in(rt, cur):
-            if x.canonical != "pain":
-                found.setdefault(x.canonical, set()).update(x.sides)
-    if len(found) != 1:
-        return None
-    canonical, sides = next(iter(found.items()))
-    named = {side for side in sides if side}
-    return Part(canonical, -1, -1, [named.pop()] if len(named) == 1 else [None])
 
 
 def _paragraph_part(rt: ReportText, s: Sentence) -> Part | None:
@@ -350,13 +336,30 @@ def _paragraph_part(rt: ReportText, s: Sentence) -> Part | None:
     return None
 
 
+def _part_around(rt: ReportText, s: Sentence) -> tuple[Part | None, str, float]:
+    """The part a value names none for, from around it, and the rule and link strength: the one part its
+    sentence names, the paragraph before it, the heading over it, the passage before it, and in a
+    decision the sentences after it."""
+    if part := _context_part(rt, s, back=0):
+        return part, "part.sentence", 0.95
+    if part := _paragraph_part(rt, s):
+        return part, "part.paragraph", 0.85
+    if found := _heading_part(rt, s):
+        return Part(found[0], -1, -1, [found[1]]), "part.heading", 0.9
+    if part := _context_part(rt, s):
+        return part, "part.context", 0.8
+    if rt.is_other_document and (part := _context_part(rt, s, ahead=True)):
+        return part, "part.context_after", 0.75
+    return None, "", 1.0
+
+
 def _two_parts_one_value(text: str, part: Part, parts: list[Part], hi: int) -> bool:
     """'2% WPI for the right hip and knee': one value for two body parts: nobody can split it."""
     nxt = [x for x in parts if x.start > part.end and x.start < hi]
     if not nxt:
         return False
     between = text[part.end : nxt[0].start]
-    return bool(re.fullmatch(r"\s*(?:and|&|/|,)\s*(?:the\s+)?(?:(?:left|right)\s+)?", between, re.I))
+    return bool(rx("part.two_parts_one_value").fullmatch(between))
 
 
 # --- WPI ---------------------------------------------------------------------------------------------
@@ -364,11 +367,11 @@ def _two_parts_one_value(text: str, part: Part, parts: list[Part], hi: int) -> b
 
 def method_of(text: str) -> tuple[str | None, list[str]]:
     """The rating method and the tables a sentence cites ("DRE Category II", "Table 15-3")."""
-    tables = sorted(set(re.findall(r"\b(?:Table|Figure)\s+\d{1,2}-\d{1,2}[a-z]?\b", text, re.I)))
-    m = re.search(r"\bDRE\s+(?:lumbar|cervical|thoracic\s+)?(?:category\s+)?([IV]{1,3}|[1-5])\b", text, re.I)
+    tables = sorted(set(rx("wpi.table_ref").findall(text)))
+    m = rx("wpi.method_dre").search(text)
     if m:
         return f"DRE Category {m.group(1).upper()}", tables
-    if re.search(r"\brange[- ]of[- ]motion\b|\bROM\b", text):
+    if rx("wpi.method_rom").search(text):
         return "Range of motion", tables
     if rx("wpi.pain_addon").search(text):
         return "Chapter 18 pain add-on", tables
@@ -506,10 +509,8 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         nxt = next((q for q in pcts[i + 1 :] if not q.in_range), None)
         c0, c1 = clause_bounds(text, p.start)
         hypothetical = _hypothetical(rt, s, text, max(c0, p.start - 90), p.end, min(c1, p.end + 25))
-        if rx("statement.own_earlier_report").search(text[c0 : p.start]):
-            hypothetical = (
-                True  # "In my report of 02/27/2018 I assigned 2% WPI": superseded, not today's rating
-            )
+        # "In my report of 02/27/2018 I assigned 2% WPI": superseded, not today's rating.
+        hypothetical = hypothetical or bool(rx("statement.own_earlier_report").search(text[c0 : p.start]))
         author = author_at(rt, s, p.start)
         adopted = bool(
             rx("wpi.adopt_before").search(text[max(0, p.start - 60) : p.start])
@@ -568,17 +569,8 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
             part, how = _link_part(text, prev, parts, pcts[i - 2] if i >= 2 else None, p, used)
             if part is None:
                 part, how = _limb_part(rt, s, text[prev.start : p.start]), "part.limb"
-
         if part is None and how != "part.unknown_target":
-            part, how, link = _context_part(rt, s, back=0), "part.sentence", 0.95
-        if part is None and how != "part.unknown_target":
-            part, how, link = _paragraph_part(rt, s), "part.paragraph", 0.85
-        if part is None and how != "part.unknown_target" and (found := _heading_part(rt, s)):
-            part, how, link = Part(found[0], -1, -1, [found[1]]), "part.heading", 0.9
-        if part is None and how != "part.unknown_target":
-            part, how, link = _context_part(rt, s), "part.context", 0.8
-        if part is None and how != "part.unknown_target" and rt.is_other_document:
-            part, how, link = _later_part(rt, s), "part.context_after", 0.75
+            part, how, link = _part_around(rt, s)
         if part is None and converted and prev is not None:
             limb = re.search(
                 r"\b(left|right|bilateral)?\s*(upper|lower)\s+(?:extremit|limb)",
@@ -607,19 +599,13 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         if (
             p.unit == "impairment"
             and part.canonical in _UPPER | _LOWER
-            and how in {"part.link_after", "part.before", "part.after"}
-            and not re.search(r"rating|\bIR\b|PPI", text[p.end : p.unit_end + 8], re.I)
-            and not rx("unit.wpi_word").search(text)
-        ) or (
-            # "rated her permanent impairment at 3 percent" in a passage about a wrist: a limb's rating
-            # (rule "wpi.limb_inferred"), unless the state's impairment rating is whole person (Texas).
-            p.unit == "impairment"
-            and part.canonical in _UPPER | _LOWER
-            and how not in {"part.link_after", "part.before", "part.after"}
-            and rt.conventions & {"colorado", "tennessee", "federal_schedule"}
             and not rx("unit.wpi_word").search(text)
         ):
-            continue  # "3 percent impairment for the left shoulder": a limb rating (rule "wpi.limb_unit")
+            named = how in {"part.link_after", "part.before", "part.after"}
+            if named and not re.search(r"rating|\bIR\b|PPI", text[p.end : p.unit_end + 8], re.I):
+                continue  # "3 percent impairment for the left shoulder": a limb rating (rule "wpi.limb_unit")
+            if not named and rt.conventions & {"colorado", "tennessee", "federal_schedule"}:
+                continue  # a limb inferred where limbs are scheduled members (rule "wpi.limb_inferred")
         base.link = link
         base.rules.append(how)
         side_after = rx("wpi.side_after").match(text[p.unit_end : p.unit_end + 30])
@@ -1014,7 +1000,7 @@ def apportionment_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         )
         if (
             kind is None
-            and re.search(r"\bapportion\w*", text[c0 : p.start], re.I)
+            and rx("apportionment.word").search(text[c0 : p.start])
             and re.search(r"\bto\s+", text[p.end : min(nxt, c1)])
         ):
             kind = "nonindustrial"  # "apportioned 85% of the disability to that rare condition"
@@ -1061,12 +1047,12 @@ def _own_words_after(after: str) -> str:
 def _apportionment_before(rt: ReportText, s: Sentence) -> bool:
     """True when the sentence, or the one before it in its block, speaks of apportionment ("Apportionment:
     Cervical spine: 80% industrial. Lumbar spine: 50/50.")."""
-    if re.search(r"\bapportion\w*", s.text, re.I):
+    if rx("apportionment.word").search(s.text):
         return True
     return (
         not s.block_start
         and s.index > 0
-        and bool(re.search(r"\bapportion\w*", rt.sentences[s.index - 1].text, re.I))
+        and bool(rx("apportionment.word").search(rt.sentences[s.index - 1].text))
     )
 
 
@@ -1101,12 +1087,12 @@ def _pairs_and_fractions(text: str, near: bool = False) -> list[Share]:
     for m in rx("apportionment.pair").finditer(text):
         a, b = float(m.group(1)), float(m.group(2))
         c0, c1 = clause_bounds(text, m.start())
-        if a + b == 100 and (near or re.search(r"\bapportion\w*", text[c0:c1], re.I)):
+        if a + b == 100 and (near or rx("apportionment.word").search(text[c0:c1])):
             out.append((Pct(a, m.start(), m.end(), rules=["apportionment.pair"]), "industrial", c0, c1))
             out.append((Pct(b, m.end(), m.end(), rules=["apportionment.pair"]), "nonindustrial", c0, c1))
     for m in rx("apportionment.even_words").finditer(text):
         c0, c1 = clause_bounds(text, m.start())
-        if re.search(r"\bapportion\w*", text[c0:c1], re.I):
+        if rx("apportionment.word").search(text[c0:c1]):
             out.append(
                 (Pct(50.0, m.start(), m.end(), rules=["apportionment.even_words"]), "industrial", c0, c1)
             )
@@ -1125,7 +1111,7 @@ def _pairs_and_fractions(text: str, near: bool = False) -> list[Share]:
             continue
         c0, c1 = clause_bounds(text, m.start())
         kind = _share_kind(text[m.end() : c1])
-        if kind is None and re.search(r"\bapportion\w*", text[c0 : m.start()], re.I):
+        if kind is None and rx("apportionment.word").search(text[c0 : m.start()]):
             kind = "nonindustrial"
         if kind is not None:
             out.append((Pct(v, m.start(), m.end(), rules=["apportionment.fraction"]), kind, c0, c1))
@@ -1234,9 +1220,3 @@ def all_statements(rt: ReportText, sentences: list[Sentence] | None = None) -> l
                 for other in coauthors(rt, s, stmt.author, s.start + stmt.start)
             ]
     return out
-
-
-def number_in(text: str) -> float | None:
-    """The first number of a short text (a table cell, a field value), or None."""
-    m = re.search(r"\d{1,3}(?:\.\d+)?", text)
-    return number_value(m.group(0)) if m else None

@@ -35,18 +35,16 @@ def check_record(record: ReportRecord, settings: Settings) -> list[Flag]:
             lo, hi = ranges.get(cat, (0, 100))
             if not lo <= imp.wpi <= hi:
                 flags.append(
-                    Flag(
-                        code="WPI_OUT_OF_DRE_RANGE",
-                        field=f"impairments[{i}].wpi",
-                        message=f"{imp.wpi}% is outside DRE Category {cat} ({lo}-{hi}%) for {imp.body_part}",
+                    Flag.of(
+                        "WPI_OUT_OF_DRE_RANGE",
+                        f"impairments[{i}].wpi",
+                        f"{imp.wpi}% is outside DRE Category {cat} ({lo}-{hi}%) for {imp.body_part}",
                     )
                 )
         if imp.evidence is not None:
             conv = _conversion(imp.evidence.text, imp.wpi)
             if conv:
-                flags.append(
-                    Flag(code="WPI_CONVERSION_MISMATCH", field=f"impairments[{i}].wpi", message=conv)
-                )
+                flags.append(Flag.of("WPI_CONVERSION_MISMATCH", f"impairments[{i}].wpi", conv))
     parts = [imp.wpi for imp in record.impairments]
     stated = record.combined_wpi.value
     if stated is not None and parts:
@@ -60,45 +58,41 @@ def check_record(record: ReportRecord, settings: Settings) -> list[Flag]:
             record.combined_wpi.method is None and abs(sum(parts) - stated) <= 0.5
         ):
             flags.append(
-                Flag(
-                    code="COMBINED_WPI_MISMATCH",
-                    field="combined_wpi.value",
-                    message=f"stated {stated}% but {how} of the parts gives {expected}%",
+                Flag.of(
+                    "COMBINED_WPI_MISMATCH",
+                    "combined_wpi.value",
+                    f"stated {stated}% but {how} of the parts gives {expected}%",
                 )
             )
     mmi = record.mmi
     if mmi.date:
         if record.report.report_date and mmi.date > record.report.report_date:
             flags.append(
-                Flag(
-                    code="MMI_DATE_AFTER_REPORT",
-                    field="mmi.date",
-                    message=f"MMI date {mmi.date} is after the report date {record.report.report_date}",
+                Flag.of(
+                    "MMI_DATE_AFTER_REPORT",
+                    "mmi.date",
+                    f"MMI date {mmi.date} is after the report date {record.report.report_date}",
                 )
             )
         starts = [inj.start or inj.end for inj in record.claim.injuries if inj.start or inj.end]
         if starts and mmi.date < min(s for s in starts if s):
             flags.append(
-                Flag(
-                    code="MMI_DATE_BEFORE_INJURY",
-                    field="mmi.date",
-                    message=f"MMI date {mmi.date} is before the injury",
-                )
+                Flag.of("MMI_DATE_BEFORE_INJURY", "mmi.date", f"MMI date {mmi.date} is before the injury")
             )
     if mmi.status == "reached" and not record.impairments and not record.report.supplemental:
         flags.append(
-            Flag(
-                code="MMI_WITHOUT_IMPAIRMENT",
-                field="impairments",
-                message="MMI is reached but no whole person impairment was found",
+            Flag.of(
+                "MMI_WITHOUT_IMPAIRMENT",
+                "impairments",
+                "MMI is reached but no whole person impairment was found",
             )
         )
     if not record.claim.injuries and record.report.type != "OTHER":
         flags.append(
-            Flag(
-                code="INJURY_NOT_FOUND",
-                field="claim.injuries",
-                message="no date of injury was found (a physician's report states one); check the header",
+            Flag.of(
+                "INJURY_NOT_FOUND",
+                "claim.injuries",
+                "no date of injury was found (a physician's report states one); check the header",
             )
         )
     if record.report.type != "OTHER":
@@ -123,20 +117,18 @@ def check_record(record: ReportRecord, settings: Settings) -> list[Flag]:
         for field, absent, what in missing:
             if absent:
                 flags.append(
-                    Flag(
-                        code="FIELD_NOT_FOUND",
-                        field=field,
-                        message=f"{what} was not found in this report; check the header",
+                    Flag.of(
+                        "FIELD_NOT_FOUND", field, f"{what} was not found in this report; check the header"
                     )
                 )
     if any(p.text_source == "ocr" for p in record.source.pages) and record.report.type != "OTHER":
         # On a scan, a value that is not found may be one OCR garbled: its absence is not trusted.
         if not record.claim.case_numbers:
             flags.append(
-                Flag(
-                    code="SCAN_VALUE_NOT_FOUND",
-                    field="claim.case_numbers",
-                    message="no WCAB case number was read on this scan; check the header",
+                Flag.of(
+                    "SCAN_VALUE_NOT_FOUND",
+                    "claim.case_numbers",
+                    "no WCAB case number was read on this scan; check the header",
                 )
             )
         if (
@@ -144,10 +136,10 @@ def check_record(record: ReportRecord, settings: Settings) -> list[Flag]:
             and record.combined_wpi.value is None
         ):
             flags.append(
-                Flag(
-                    code="SCAN_VALUE_NOT_FOUND",
-                    field="combined_wpi",
-                    message="no combined whole person impairment was read on this scan; check the rating",
+                Flag.of(
+                    "SCAN_VALUE_NOT_FOUND",
+                    "combined_wpi",
+                    "no combined whole person impairment was read on this scan; check the rating",
                 )
             )
     for i, ap in enumerate(record.apportionment):
@@ -157,10 +149,10 @@ def check_record(record: ReportRecord, settings: Settings) -> list[Flag]:
             and abs(ap.industrial_pct + ap.nonindustrial_pct - 100) > 0.5
         ):
             flags.append(
-                Flag(
-                    code="APPORTIONMENT_NOT_100",
-                    field=f"apportionment[{i}]",
-                    message=f"{ap.industrial_pct}% + {ap.nonindustrial_pct}% is not 100%",
+                Flag.of(
+                    "APPORTIONMENT_NOT_100",
+                    f"apportionment[{i}]",
+                    f"{ap.industrial_pct}% + {ap.nonindustrial_pct}% is not 100%",
                 )
             )
     for name, ev in _evidence(record):
@@ -170,20 +162,19 @@ def check_record(record: ReportRecord, settings: Settings) -> list[Flag]:
             and ev.ocr_confidence < settings.low_ocr_line_confidence
         ):
             flags.append(
-                Flag(
-                    code="LOW_OCR_CONFIDENCE",
-                    field=name,
-                    message=f"evidence on page {ev.page} was read by OCR at {ev.ocr_confidence:.0f}% confidence",
+                Flag.of(
+                    "LOW_OCR_CONFIDENCE",
+                    name,
+                    f"evidence on page {ev.page} was read by OCR at {ev.ocr_confidence:.0f}% confidence",
                 )
             )
     for name, conf in _confidences(record):
         if conf < settings.review_confidence:
             flags.append(
-                Flag(
-                    code="LOW_CONFIDENCE",
-                    field=name,
-                    message=f"confidence {conf:.2f} is below the "
-                    f"review threshold {settings.review_confidence:.2f}",
+                Flag.of(
+                    "LOW_CONFIDENCE",
+                    name,
+                    f"confidence {conf:.2f} is below the review threshold {settings.review_confidence:.2f}",
                 )
             )
     return flags

@@ -84,17 +84,6 @@ class AgentRule(_Strict):
     _v = field_validator("pattern", "anchor")(_check_regex)
 
 
-class AttributionRules(_Strict):
-    """attribution.json: agent patterns, the finding verbs, and the cue tying a date to a report."""
-
-    agents: list[AgentRule]
-    verbs: str
-    report_date: str
-    identification_after: str
-    certified_by_after: str
-    _v = field_validator("verbs", "report_date", "identification_after", "certified_by_after")(_check_regex)
-
-
 class PatternRule(_Strict):
     """One entry of patterns.json: a regex, or the name of the Python predicate that applies the rule."""
 
@@ -144,7 +133,8 @@ class RuleSet:
     specialties: list[SpecialtyRule]
     fields: list[FieldRule]
     dre: DreRules
-    attribution: AttributionRules
+    #: attribution.json: the agent patterns (who a mention names).
+    agents: list[AgentRule]
 
     def pattern(self, rule_id: str) -> re.Pattern[str]:
         """The compiled regex of the pattern rule `rule_id`."""
@@ -156,7 +146,7 @@ class RuleSet:
             set(self.patterns)
             | {r.id for r in self.sections.rules}
             | {r.id for r in self.fields}
-            | {r.id for r in self.attribution.agents}
+            | {r.id for r in self.agents}
         )
 
 
@@ -218,21 +208,6 @@ def _load_json_list(name: str, key: str, model: type[_Strict]) -> list[Any]:
     return out
 
 
-def _load_attribution() -> AttributionRules:
-    data = _json("attribution.json")
-    agents = _load_json_list("attribution.json", "agents", AgentRule)
-    try:
-        return AttributionRules(
-            agents=agents,
-            verbs=data["verbs"],
-            report_date=data["report_date"],
-            identification_after=data["identification_after"],
-            certified_by_after=data["certified_by_after"],
-        )
-    except (ValidationError, KeyError) as e:
-        raise _fail("attribution.json", "verbs/report_date/identification_after", e) from e
-
-
 def _load_specialties() -> list[SpecialtyRule]:
     rows = []
     for i, row in enumerate(csv.DictReader(io.StringIO(_read("specialties.csv"))), start=2):
@@ -269,13 +244,13 @@ def load_rules() -> RuleSet:
         specialties=_load_specialties(),
         fields=_load_json_list("fields.json", "fields", FieldRule),
         dre=dre,
-        attribution=_load_attribution(),
+        agents=_load_json_list("attribution.json", "agents", AgentRule),
     )
     every = (
         [r.id for r in patterns]
         + [r.id for r in sections.rules]
         + [r.id for r in rules.fields]
-        + [r.id for r in rules.attribution.agents]
+        + [r.id for r in rules.agents]
     )
     twice = sorted({i for i in every if every.count(i) > 1})
     if twice:

@@ -71,7 +71,7 @@ def test_every_field_and_section_label_is_referenced() -> None:
 def test_rule_ids_are_one_id_space_across_the_files(monkeypatch: pytest.MonkeyPatch) -> None:
     rules = load_rules()
     every = [*rules.patterns, *(r.id for r in rules.sections.rules), *(f.id for f in rules.fields)]
-    every += [a.id for a in rules.attribution.agents]
+    every += [a.id for a in rules.agents]
     assert len(every) == len(set(every)) == len(rules.ids())
     text = resources.files("pipeline.extraction.rules").joinpath("patterns.json").read_text(encoding="utf-8")
     data = json.loads(text)

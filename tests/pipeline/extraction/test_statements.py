@@ -8,7 +8,7 @@ from spacy.language import Language
 
 from models.settings import Settings
 from pipeline.extraction.extract import extract_record
-from pipeline.extraction.statements import number_value, percentages
+from pipeline.extraction.numbers import number_value, percentages
 from pipeline.reading.text import document_from_text
 
 
