@@ -449,7 +449,7 @@ def _finding(rt: ReportText, g: _Group) -> CitedFinding | None:
         if s.body_part == "other" and any(i.body_part != "other" for i in impairments.values()):
             continue  # a rating naming no part beside the physician's ratings of parts: their total
         known = impairments.get((s.body_part, s.laterality))
-        if known is not None and known.wpi >= s.wpi:
+        if known is not None and known.wpi >= s.wpi and "wpi.amended_to" not in s.rules:
             continue  # a component, a reduced or an add-on value of the part's rating: the larger is the rating
         impairments[(s.body_part, s.laterality)] = Impairment(
             body_part=s.body_part,

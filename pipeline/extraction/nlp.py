@@ -91,6 +91,36 @@ _ABBREVIATIONS = {
     "rm",
     "fn",
 }
+#: Words that open a sentence and are never a surname: after an initial ("... certified by Dr. K. The
+#: appellant ...") they start a new sentence.
+_OPENERS = {
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "His",
+    "Her",
+    "Their",
+    "There",
+    "In",
+    "On",
+    "At",
+    "After",
+    "Before",
+    "However",
+    "Thus",
+    "Accordingly",
+    "Therefore",
+    "Claimant",
+    "Applicant",
+    "Employee",
+}
 _SENT_END = re.compile(r"^[.!?]+$")
 _LIST_NUMBER = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4}|[A-Ha-h])[.)]$")
 
@@ -125,7 +155,9 @@ def medlegal_sentences(doc: Doc) -> Doc:
             )
         elif _SENT_END.match(prev_text) and i >= 2:
             before = tokens[i - 2].text.lower().rstrip(".")
-            is_abbrev = before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha())
+            is_abbrev = before in _ABBREVIATIONS or (
+                len(before) == 1 and before.isalpha() and token.text not in _OPENERS
+            )
             first = token.text[:1]
             starts_upper = first.isupper() or first.isdigit() or first in "(\"'»•·–"
             start = not is_abbrev and starts_upper and prev.whitespace_ != ""

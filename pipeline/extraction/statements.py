@@ -424,6 +424,8 @@ def _candidates(rt: ReportText, s: Sentence, pcts: list[Pct]) -> None:
             p.unit, p.unit_rule = "wpi", "number.adopted"
         elif in_wpi_context and rx("wpi.rating_verb_before").search(text[max(0, p.start - 40) : p.start]):
             p.unit, p.unit_rule = "wpi", "wpi.rating_verb_before"
+        elif in_wpi_context and rx("wpi.amended_to").search(text[max(0, p.start - 50) : p.start]):
+            p.unit, p.unit_rule = "wpi", "wpi.amended_to"
         elif (
             in_wpi_context
             and rx("wpi.bare_rating").match(text[p.end : p.end + 30])
@@ -502,6 +504,8 @@ def wpi_statements(rt: ReportText, s: Sentence) -> list[Statement]:
         if rx("wpi.generic_context").search(text[max(0, p.start - 40) : p.start]):
             continue
         if rx("wpi.generic_subject").match(text[clause_bounds(text, p.start)[0] : p.start]):
+            continue
+        if rx("wpi.generic_worker").search(text[clause_bounds(text, p.start)[0] : p.start]):
             continue
         if rx("wpi.restated").search(text[max(0, p.start - 45) : p.start]):
             continue
@@ -1210,6 +1214,8 @@ def all_statements(rt: ReportText, sentences: list[Sentence] | None = None) -> l
         found = mmi_statements(rt, s)
         if not is_heading(s):
             found = wpi_statements(rt, s) + found + apportionment_statements(rt, s)
+        if found and rx("statement.example").match(s.text):
+            found = [replace(x, hypothetical=True, rules=[*x.rules, "statement.example"]) for x in found]
         for stmt in found:
             out.append(stmt)
             # "Both the PTP and the QME found him P&S": the same statement for each subject.

@@ -26,7 +26,18 @@ BODY_PART_FILES = [
 ]
 
 TOP_KEYS = {
-    "id", "split", "source", "url", "kind", "text", "findings", "not_values", "traps", "notes", "jurisdiction", "batch"
+    "id",
+    "split",
+    "source",
+    "url",
+    "kind",
+    "text",
+    "findings",
+    "not_values",
+    "traps",
+    "notes",
+    "jurisdiction",
+    "batch",
 }
 REQUIRED_KEYS = TOP_KEYS - {"notes", "jurisdiction", "batch"}
 KINDS = {"wcab_decision", "court_opinion", "case_summary", "dwc", "board_decision", "other"}

@@ -32,11 +32,12 @@ DIGITAL_FLOORS = {
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "sample_reports" / "real"
-#: Floors on the real-text corpus (420 passages since 2026-12-07), just under the measured scores
+#: Floors on the real-text corpus (472 passages since 2026-12-07), just under the measured scores
 #: (docs/extraction.md): the rules were written from the dev half; the holdout half is the honest number,
-#: well below the issue's 0.85 target. PD (or a judge's number) taken as WPI: at most what is measured.
-REAL_FLOORS = {"dev": 0.70, "holdout": 0.57}
-PD_AS_WPI_CEILINGS = {"dev": 1, "holdout": 3}
+#: well below the issue's 0.85 target. PD (or a judge's number) taken as WPI: at most what is measured
+#: (the holdout's six were never looked into: three came with batch E, unseen, at its first look).
+REAL_FLOORS = {"dev": 0.71, "holdout": 0.57}
+PD_AS_WPI_CEILINGS = {"dev": 1, "holdout": 6}
 #: Another publisher's layouts (sample_reports/altgen, seed 1, the committed truth; first look 0.750
 #: impairment F1 and 0.843 ready precision before any rule was written from it).
 ALTGEN_FLOORS = {

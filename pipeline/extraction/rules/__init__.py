@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pipeline.errors import RulesError
 
-RULES_VERSION = "2026.12.02-5"
+RULES_VERSION = "2026.12.07-1"
 
 
 class _Strict(BaseModel):

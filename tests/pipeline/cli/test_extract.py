@@ -29,7 +29,9 @@ def report(inputs_dir: Path) -> Path:
 def test_extract_prints_the_record(report: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["extract", str(report)]) == ExitCode.OK
     record = json.loads(capsys.readouterr().out)
-    assert [(i["body_part"], i["laterality"], i["wpi"]) for i in record["impairments"]] == [("knee", "right", 8)]
+    assert [(i["body_part"], i["laterality"], i["wpi"]) for i in record["impairments"]] == [
+        ("knee", "right", 8)
+    ]
     assert record["impairments"][0]["evidence"]["rules"]
 
 

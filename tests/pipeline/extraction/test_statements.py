@@ -199,3 +199,48 @@ def test_general_statements_about_mmi_are_not_findings(nlp: Language) -> None:
         "An injured worker is not entitled to temporary disability after the permanent and stationary date."
     )
     assert _cited(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "For example, an injured employee might be given 12% whole person impairment for a knee replacement.",
+        "Example: a claimant receives an impairment rating of 15% to the body as a whole for a neck injury.",
+        "Suppose the designated doctor certifies a 9% impairment rating for the lumbar spine.",
+    ],
+)
+def test_examples_and_ratings_of_an_indefinite_worker_are_not_findings(nlp: Language, text: str) -> None:
+    assert _cited(nlp, text) == []
+
+
+def test_a_physicians_amended_rating_replaces_the_earlier_one(nlp: Language) -> None:
+    text = (
+        "Dr. Varga certified that the claimant reached MMI on March 2, 2019, with a 22% whole person "
+        "impairment rating for the right knee. After a letter of clarification, Dr. Varga amended his "
+        "rating to 13%."
+    )
+    assert _cited(nlp, text) == [("Dr. Varga", None, ("reached", "2019-03-02"), [("knee", "right", 13)], [])]
+
+
+def test_an_initial_ends_a_sentence_before_a_sentence_opener(nlp: Language) -> None:
+    text = (
+        "The impairment rating is 17% whole person for the lumbar spine as certified by Dr. T. "
+        "The carrier appealed the decision."
+    )
+    assert [f[0] for f in _cited(nlp, text)] == ["Dr. T"]
+
+
+def test_who_acted_as_gives_the_role_to_the_named_physician(nlp: Language) -> None:
+    text = (
+        "Dr. Okafor, who acted as a designated examining doctor, found MMI on May 5, 2021, with 6% whole "
+        "person impairment of the cervical spine."
+    )
+    assert [(f[0], f[2]) for f in _cited(nlp, text)] == [("Dr. Okafor", ("reached", "2021-05-05"))]
+
+
+def test_a_physician_between_a_request_and_the_value_makes_it_theirs(nlp: Language) -> None:
+    text = (
+        "The claimant requested a Division IME, and the DIME physician found 7% whole person impairment "
+        "of the lumbar spine."
+    )
+    assert [(f[1], f[3]) for f in _cited(nlp, text)] == [("IME", [("lumbar spine", None, 7)])]
