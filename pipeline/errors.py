@@ -27,6 +27,7 @@
     │   └── WebhookError               (exit 31)  one POST to the case system failed (kept for the next export)
     ├── HomePermissionError            (exit 32)  medlegal lacks a permission on the home folder or inbox
     ├── EvaluationError                (exit 40)  an evaluation fell below its floor
+    ├── RatingError                    (exit 50)  the schedule cannot place an input (`medlegal rate`)
     └── InternalError                  (exit 1)   a bug: an unexpected exception inside a stage
 
 Every error names the `stage` that raised it (read, ocr, extract, store, timeout, ...): the class's default,
@@ -67,6 +68,7 @@ class ExitCode(IntEnum):
     WEBHOOK = 31
     HOME_PERMISSION = 32
     EVALUATION_FAILED = 40
+    RATING = 50
 
 
 class MedlegalError(Exception):
@@ -217,6 +219,14 @@ class StoreError(MedlegalError):
 class EvaluationError(MedlegalError):
     stage = "evaluate"
     exit_code = ExitCode.EVALUATION_FAILED
+
+
+class RatingError(MedlegalError):
+    """The rating schedule cannot place an input: an impairment number, an occupation, an age, a date."""
+
+    stage = "rate"
+    exit_code = ExitCode.RATING
+    hint = "see `medlegal rate --help` and docs/rating.md; a rater decides what the schedule leaves open"
 
 
 class DocumentTimeoutError(MedlegalError):

@@ -25,6 +25,7 @@ def _commands() -> list[Callable[[argparse._SubParsersAction], None]]:
         export,
         extract,
         process,
+        rate,
         read,
         review,
         run_demo,
@@ -43,6 +44,7 @@ def _commands() -> list[Callable[[argparse._SubParsersAction], None]]:
         review.add,
         export.add,
         case.add,
+        rate.add,
     ]
 
 
