@@ -69,6 +69,14 @@ class Injury(_Model):
     end: str | None = None
 
 
+class Occupation(_Model):
+    """The worker's occupation as the report states it (extension of contract v1.1): what the rating's
+    occupational group is suggested from (`pipeline/rating/occupation.py`)."""
+
+    text: str
+    evidence: Evidence | None = None
+
+
 class Claim(_Model):
     applicant: str | None = None
     employer: str | None = None
@@ -78,6 +86,8 @@ class Claim(_Model):
     #: The applicant's date of birth (extension of contract v1.1): with the name, it joins a report that
     #: carries no case number to its case.
     date_of_birth: str | None = None
+    #: Extension: the occupation the report states ("employed as a produce clerk"), for the PD rating.
+    occupation: Occupation | None = None
 
 
 class Mmi(_Model):

@@ -81,6 +81,7 @@ def extract(document: Document, nlp: Language, settings: Settings) -> Extraction
         claim_numbers=parties.claim_numbers(form, rt),
         injuries=injuries.injuries(form, rt),
         date_of_birth=parties.date_of_birth(form, rt),
+        occupation=parties.occupation(form, rt),
     )
 
     statements = all_statements(rt)

@@ -7,10 +7,11 @@ import re
 from datetime import date
 
 from models.document import TextSource
-from models.record import Flag
+from models.record import Flag, Occupation
 from pipeline.extraction.dates import find_dates
 from pipeline.extraction.evaluator import CRED
 from pipeline.extraction.fields import Fields
+from pipeline.extraction.numbers import rx
 from pipeline.extraction.report import first_lines
 from pipeline.extraction.textview import ReportText
 from pipeline.reading.repair import DIGIT_LIKE, OCR_DIGITS, OCR_ID_CHARS
@@ -213,3 +214,40 @@ def date_of_birth(fields: Fields, rt: ReportText) -> str | None:
         return None
     born = found[0]
     return born if "1900-01-01" <= born <= f"{date.today().year - 14}-12-31" else None
+
+
+#: Words that end an occupation phrase or show it is not one ("employed as a result of ...").
+_NOT_OCCUPATION = re.compile(
+    r"\b(?:result|consequence|patient|applicant|injured|usual|same|well|needed|noted|above|follows|before|such|"
+    r"unknown|unemployed|retired|none|n/a)\b",
+    re.IGNORECASE,
+)
+
+
+def _clean_occupation(value: str) -> str | None:
+    text = re.sub(r"\s+", " ", value).strip(" -,.;:'")
+    text = re.split(r"\s+(?:x|for)\s+\d|\s{2,}|\s+\(", text)[0]
+    words = text.split()
+    if not 1 <= len(words) <= 6 or any(c.isdigit() for c in text) or _NOT_OCCUPATION.search(text):
+        return None
+    return text.lower()
+
+
+def occupation(fields: Fields, rt: ReportText) -> Occupation | None:
+    """The worker's occupation: an `Occupation:` / `Job title:` field, else the first "employed as a ..." in
+    the report's sentences; with the sentence it came from."""
+    candidates = [c for c in (_clean_occupation(v) for v in fields.all("occupation")) if c]
+    for s in rt.sentences:
+        if candidates:
+            if candidates[0] in s.text.lower():
+                return Occupation(text=candidates[0], evidence=rt.evidence(s))
+            continue
+        m = rx("parties.occupation").search(s.text)
+        if m:
+            found = _clean_occupation(m.group("occ"))
+            if found:
+                ev = rt.evidence(s, rt.local(s, m.start("occ")), rt.local(s, m.end("occ")))
+                return Occupation(
+                    text=found, evidence=ev.model_copy(update={"rules": ["parties.occupation"]})
+                )
+    return Occupation(text=candidates[0]) if candidates else None

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pipeline.errors import RulesError
 
-RULES_VERSION = "2026.12.07-1"
+RULES_VERSION = "2026.12.07-2"
 
 
 class _Strict(BaseModel):
