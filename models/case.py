@@ -63,9 +63,96 @@ class CaseRating(_Model):
     reason: str | None = None
 
 
+class RatingPart(_Model):
+    """Contract v1.1: one rated body part of a report, each step of the PDRS formula and the string."""
+
+    body_part: str
+    laterality: Laterality | None = None
+    impairment_number: str | None = None
+    wpi: int | float
+    adjustment: str | None = None
+    adjusted: int | None = None
+    group: int | None = None
+    variant: str | None = None
+    occupational: int | None = None
+    age_adjusted: int | None = None
+    apportioned: int | None = None
+    string: str | None = None
+    evidence: PageRef | None = None
+    flags: list[str] = Field(default_factory=list)
+    # Extensions: how the impairment number was chosen, the pain add-on folded into the WPI, the industrial
+    # share applied, whether the part is left out (LC 4660.1(c)), and the working, one line per step.
+    number_basis: str = ""
+    pain: int | float = 0
+    industrial_pct: int | float | None = None
+    excluded: bool = False
+    steps: list[str] = Field(default_factory=list)
+
+
+class RatingOccupation(_Model):
+    """Contract v1.1: the occupation rated, its group, and where it came from (the report or a reviewer)."""
+
+    title: str | None = None
+    group: int | None = None
+    source: str | None = None
+    # Extensions: whether a person confirmed it, why it is only a suggestion, and the report's words.
+    confirmed: bool = False
+    reason: str | None = None
+    report_text: str | None = None
+
+
+class MoneyRange(_Model):
+    min: float | None = None
+    max: float | None = None
+
+
+class FullRating(_Model):
+    """Contract v1.1: the 2005 PDRS rating of one report's findings (an estimate, not a formal rating); null
+    figures with `reason` when it cannot be computed."""
+
+    parts: list[RatingPart] = Field(default_factory=list)
+    occupation: RatingOccupation = Field(default_factory=RatingOccupation)
+    age_at_injury: int | None = None
+    pd: int | None = None
+    weeks: float | None = None
+    weekly_rate: MoneyRange = Field(default_factory=MoneyRange)
+    amount: MoneyRange = Field(default_factory=MoneyRange)
+    basis: str = ""
+    label: str = "estimate, not a formal rating"
+    reason: str | None = None
+    # Extensions: the injury date rated, the combination's working, the LC rules applied, the life pension
+    # note, every reason the figures are partial, and whether every part was rated.
+    injury_date: str | None = None
+    combined: list[str] = Field(default_factory=list)
+    weeks_rule: str | None = None
+    earnings_rule: str | None = None
+    life_pension: str | None = None
+    notes: list[str] = Field(default_factory=list)
+    complete: bool = False
+
+
 class CaseDeadline(_Model):
     date: str
     basis: str
+
+
+class CaseReportDeadline(_Model):
+    """Contract v1.1: one deadline a report starts, by statute (a reminder, not legal advice): the rule, what
+    to do, the last day (null when the statute sets no fixed limit, then `statement` says so), the days
+    left from the day the view was made, the basis and the sources read."""
+
+    rule: str
+    what: str
+    date: str | None = None
+    days_left: int | None = None
+    basis: str
+    source: str
+    # Extensions: the rule's id in pipeline/cases/rules/deadlines.json, the day counted before a CCP 12a
+    # move off a weekend or court holiday, the one-line statement and the display label.
+    rule_id: str
+    unadjusted_date: str | None = None
+    statement: str
+    label: str
 
 
 class CaseReport(_Model):
@@ -88,6 +175,13 @@ class CaseReport(_Model):
     pd_weeks: float | None = None
     objection_deadline: CaseDeadline | None = None
     duplicates: list[str] = Field(default_factory=list)
+    # Contract v1.1: the full PDRS rating of the report's own findings.
+    rating: FullRating | None = None
+    # Contract v1.1: every deadline the report starts, dated ones first.
+    deadlines: list[CaseReportDeadline] = Field(default_factory=list)
+    # Extensions: where `received` came from (person, stamp, fax_header, first_seen) and its evidence.
+    received_source: str | None = None
+    received_evidence: str | None = None
     # Extensions: the stored record version this entry shows.
     record_id: int
     version: int
@@ -107,6 +201,17 @@ class DisagreementValue(_Model):
     value: int | float | str | None = None
 
 
+class DisagreementRating(_Model):
+    """Contract v1.1: the rating one side of a disagreement gives (its report's whole rating)."""
+
+    report: str
+    type: ReportType | None = None
+    evaluator: str | None = None
+    pd: int | None = None
+    weeks: float | None = None
+    amount: MoneyRange = Field(default_factory=MoneyRange)
+
+
 class Disagreement(_Model):
     """The same field valued differently by two or more distinct reports."""
 
@@ -114,6 +219,9 @@ class Disagreement(_Model):
     body_part: str | None = None
     laterality: Laterality | None = None
     values: list[DisagreementValue] = Field(default_factory=list)
+    # Contract v1.1: the rating each side gives, and the disagreement priced in one line.
+    ratings: list[DisagreementRating] = Field(default_factory=list)
+    priced: str | None = None
 
 
 class CaseView(_Model):
@@ -127,6 +235,9 @@ class CaseView(_Model):
     key: str
     represented: bool = True
     labels: dict[str, str] = Field(default_factory=dict)
+    # Extensions: the occupation and earnings every report of the case is rated with.
+    occupation: RatingOccupation = Field(default_factory=RatingOccupation)
+    earnings: float | None = None
 
 
 class CaseSummary(_Model):
@@ -152,3 +263,8 @@ class DeadlineEntry(_Model):
     evaluator: str | None = None
     date: str
     basis: str
+    # Extensions: the rule (LC 4062(a), ...), what to do, its sources and days left.
+    rule: str | None = None
+    what: str | None = None
+    source: str | None = None
+    days_left: int | None = None

@@ -39,6 +39,7 @@ from pipeline.operations.store import Store
 from web.cases import case_page, case_url, parse_received, queue_columns
 from web.charts import bar_chart
 from web.pages import page_image
+from web.ratings import parse_rating_inputs, ratings_context
 from web.records import LATERALITIES, MMI_STATUSES, apply_corrections, describe_note, field_rows
 from web.security import (
     UPLOAD_PATH,
@@ -477,23 +478,70 @@ def create_app(settings: Settings) -> FastAPI:
         overview = {d["sha256"]: d for d in store.case_documents(sorted(shas))}
         bodies = {sha: json.loads(d["body"]) for sha, d in overview.items()}
         filenames = {sha: d["filename"] for sha, d in overview.items()}
-        return render(request, "case.html", case=case_page(view, bodies, filenames))
+        ratings = ratings_context(view, bodies, request.query_params.get("occupation"))
+        return render(request, "case.html", case=case_page(view, bodies, filenames), ratings=ratings)
 
     @app.post("/case/{key:path}/received")
     async def case_received(request: Request, key: str) -> Response:
+        """Set received dates: one report (`sha256`, `received`), or several at once from the case page
+        (`received:<sha256>` per report, saved where it differs from `shown:<sha256>`; and `received_all`
+        for every report ticked in `pick`). All or nothing: one bad date refuses the whole form."""
         form = await _form(request)
         view = find_case(key)
-        sha = form.get("sha256")
-        shas = {r.sha256 for r in view.reports} | {d for r in view.reports for d in r.duplicates}
-        if not isinstance(sha, str) or sha not in shas:
-            raise HTTPException(400, "that report is not part of this case; reload the page")
+        names = {r.sha256: r.filename for r in view.reports}
+        shas = set(names) | {d for r in view.reports for d in r.duplicates}
+        day = today()
+
+        def parsed(raw: object, where: str = "") -> date:
+            try:
+                return parse_received(raw, day)
+            except ValueError as e:
+                raise HTTPException(400, f"{where}: {e}" if where else str(e)) from None
+
+        changes: dict[str, date] = {}
+        if "sha256" in form:
+            sha = form.get("sha256")
+            if not isinstance(sha, str) or sha not in shas:
+                raise HTTPException(400, "that report is not part of this case; reload the page")
+            changes[sha] = parsed(form.get("received"))
+        else:
+            for name, raw in form.multi_items():
+                if not name.startswith("received:"):
+                    continue
+                sha = name.removeprefix("received:")
+                if sha not in shas:
+                    raise HTTPException(400, "that report is not part of this case; reload the page")
+                if not isinstance(raw, str) or not raw.strip() or raw.strip() == form.get(f"shown:{sha}"):
+                    continue
+                when = parsed(raw, names.get(sha, sha[:12]))
+                if when.isoformat() != form.get(f"shown:{sha}"):
+                    changes[sha] = when
+            picked = [p for p in form.getlist("pick") if isinstance(p, str)]
+            if picked:
+                if any(p not in shas for p in picked):
+                    raise HTTPException(400, "that report is not part of this case; reload the page")
+                changes.update(dict.fromkeys(picked, parsed(form.get("received_all"), "the ticked reports")))
+            if not changes:
+                raise HTTPException(
+                    400, "no received date changed: edit a date, or tick reports and give one date for them"
+                )
+        with write_lock:
+            store.set_received_many(changes, actor(request))
+        return RedirectResponse(case_url(view.key), status_code=303)
+
+    @app.post("/case/{key:path}/rating-inputs")
+    async def case_rating_inputs(request: Request, key: str) -> Response:
+        """Set the occupation (a group and title of the schedule), date of birth and weekly earnings every
+        report of the case is rated with."""
+        form = await _form(request)
+        view = find_case(key)
         try:
-            day = parse_received(form.get("received"), today())
+            inputs = parse_rating_inputs(dict(form.items()), today())
         except ValueError as e:
             raise HTTPException(400, str(e)) from None
         with write_lock:
-            store.set_received(sha, day, actor(request))
-        return RedirectResponse(case_url(view.key), status_code=303)
+            store.set_rating_inputs(view.key, actor(request), **inputs)
+        return RedirectResponse(case_url(view.key) + "#ratings", status_code=303)
 
     @app.post("/case/{key:path}/represented")
     async def case_represented(request: Request, key: str) -> Response:

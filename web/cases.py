@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 from models.case import CaseView, PageRef
 from pipeline.cases.deadlines import REMINDER
 from pipeline.cases.rating import LABEL as RATING_LABEL
+from pipeline.cases.received import FORMATS_HINT, SOURCE_LABELS, parse_day
 
 SIDES = {"left": "L", "right": "R", "bilateral": "bilat."}
 
@@ -68,18 +69,17 @@ def queue_columns(body: dict[str, Any]) -> dict[str, str]:
 
 
 def parse_received(raw: object, today: date) -> date:
-    """A paralegal's received date: ISO `YYYY-MM-DD`, not more than a day in the future.
+    """A paralegal's received date, in a common format (2026-11-20, 11/20/2026, 11/20/26, Nov 20, 2026,
+    20 November 2026; `received.parse_day`), not more than a day in the future.
 
-    Raises ValueError with the message the form shows.
+    Raises ValueError with the one-line message the form shows.
     """
     if not isinstance(raw, str) or not raw.strip():
-        raise ValueError("give the date the report was received, as YYYY-MM-DD")
+        raise ValueError(f"give the date the report was received, e.g. {FORMATS_HINT}")
     try:
-        day = date.fromisoformat(raw.strip())
+        day = parse_day(raw)
     except ValueError:
-        raise ValueError(f"not a date (YYYY-MM-DD): {raw.strip()[:40]!r}") from None
-    if len(raw.strip()) != 10:
-        raise ValueError(f"not a date (YYYY-MM-DD): {raw.strip()[:40]!r}")
+        raise ValueError(f"not a date: {raw.strip()[:40]!r}; write it as {FORMATS_HINT}") from None
     if day > today + timedelta(days=1):
         raise ValueError(f"{day.isoformat()} is in the future")
     if day.year < 1990:
@@ -223,6 +223,8 @@ def case_page(
                 "exam_date": r.exam_date,
                 "report_date": r.report_date,
                 "received": r.received,
+                "received_source": SOURCE_LABELS.get(r.received_source or "", ""),
+                "received_evidence": r.received_evidence or "",
                 "status": r.status,
                 "version": r.version,
                 "duplicates": [
@@ -236,6 +238,18 @@ def case_page(
                 "pd_weeks": _num(r.pd_weeks) if r.pd_weeks is not None else None,
                 "deadline": r.objection_deadline.date if r.objection_deadline else None,
                 "deadline_basis": r.objection_deadline.basis if r.objection_deadline else "",
+                "deadlines": [
+                    {
+                        "rule": d.rule,
+                        "what": d.what,
+                        "date": d.date,
+                        "days_left": d.days_left,
+                        "statement": d.statement,
+                        "basis": d.basis,
+                        "source": d.source,
+                    }
+                    for d in r.deadlines
+                ],
             }
         )
         mmi_cells.append(

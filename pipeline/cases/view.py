@@ -22,24 +22,41 @@ from models.case import (
     CaseMmi,
     CaseRating,
     CaseReport,
+    CaseReportDeadline,
     CaseSummary,
     CaseView,
     CitedFinding,
     DeadlineEntry,
+    FullRating,
     PageRef,
 )
 from models.record import Evidence, Injury, ReportRecord
 from pipeline.cases.calendar import CalendarEvent
 from pipeline.cases.compare import disagreements
-from pipeline.cases.deadlines import REMINDER, ObjectionDeadline, objection_deadline, upcoming
+from pipeline.cases.deadlines import (
+    REMINDER,
+    Deadline,
+    ReportFacts,
+    deadline_rules,
+    report_deadlines,
+    upcoming,
+)
+from pipeline.cases.full_rating import (
+    RatingInputs,
+    birth_date,
+    case_occupation,
+    price_disagreements,
+    report_rating,
+)
 from pipeline.cases.group import canonical_order, duplicate_groups, fingerprint, normalise_name
 from pipeline.cases.rating import LABEL, pd_weeks, standard_rating
+from pipeline.cases.received import ReceivedDate, best_received, detected_from_row
 from pipeline.errors import AmbiguousCaseError, CaseNotFoundError
 from pipeline.operations.store import Store
 
 DEFAULT_TIMEZONE = "America/Los_Angeles"
 
-LABELS = {"standard_rating": LABEL, "objection_deadline": REMINDER}
+LABELS = {"standard_rating": LABEL, "rating": "estimate, not a formal rating", "objection_deadline": REMINDER}
 
 
 @dataclass(frozen=True)
@@ -51,21 +68,59 @@ class _Doc:
     version: int
     status: str
     received: str | None
+    received_source: str | None = None
+    received_evidence: str | None = None
 
 
 def _ref(evidence: Evidence | None) -> PageRef | None:
     return PageRef(page=evidence.page, bbox=evidence.bbox) if evidence is not None else None
 
 
-def _received(doc: dict[str, Any], zone: ZoneInfo) -> str | None:
-    if doc.get("received"):
-        return str(doc["received"])
+def _received(doc: dict[str, Any], record: ReportRecord, zone: ZoneInfo) -> ReceivedDate | None:
+    """The receipt date from the best evidence (pipeline/cases/received.py): a person's, a stamp or fax
+    header the pages show, else the day the file was first seen, in the office's time zone."""
+    first_seen = None
     seen = doc.get("first_seen")
-    if not isinstance(seen, datetime):
-        return None
-    if seen.tzinfo is None:
-        seen = seen.replace(tzinfo=UTC)  # SQLite hands back the stored UTC time without its zone
-    return seen.astimezone(zone).date().isoformat()
+    if isinstance(seen, datetime):
+        if seen.tzinfo is None:
+            seen = seen.replace(tzinfo=UTC)  # SQLite hands back the stored UTC time without its zone
+        first_seen = seen.astimezone(zone).date().isoformat()
+    return best_received(
+        person=str(doc["received"]) if doc.get("received") else None,
+        person_actor=doc.get("received_by"),
+        detected=detected_from_row(doc.get("detected")),
+        first_seen=first_seen,
+        report_date=record.report.report_date,
+    )
+
+
+def _report_deadlines(doc: _Doc, represented: bool, today: date | None) -> list[Deadline]:
+    """The deadlines a report starts (pipeline/cases/deadlines.py), from its findings and receipt date."""
+    r = doc.record
+    facts = ReportFacts(
+        report_type=r.report.type,
+        mmi_status=r.mmi.status,
+        has_impairment=bool(r.impairments),
+        future_medical=bool(r.future_medical.provided),
+        work_restrictions=bool(r.work_restrictions),
+    )
+    received = date.fromisoformat(doc.received) if doc.received else None
+    return report_deadlines(facts, received, represented, today)
+
+
+def _case_deadline(d: Deadline) -> CaseReportDeadline:
+    return CaseReportDeadline(
+        rule=d.rule,
+        what=d.what,
+        date=d.date,
+        days_left=d.days_left,
+        basis=d.basis,
+        source=d.source,
+        rule_id=d.rule_id,
+        unadjusted_date=d.unadjusted,
+        statement=d.statement,
+        label=d.label,
+    )
 
 
 def _status(doc: dict[str, Any]) -> str:
@@ -78,20 +133,19 @@ def _rating_dates(injuries: Sequence[Injury]) -> list[str | None]:
     return [(i.end or i.start) if i.type == "cumulative" else i.start for i in injuries]
 
 
-def _case_report(doc: _Doc, duplicates: list[str], represented: bool) -> CaseReport:
+def _case_report(
+    doc: _Doc,
+    duplicates: list[str],
+    represented: bool,
+    today: date | None = None,
+    full_rating: FullRating | None = None,
+) -> CaseReport:
     r = doc.record
     rating = standard_rating(
         [(i.body_part, i.laterality, float(i.wpi)) for i in r.impairments], _rating_dates(r.claim.injuries)
     )
-    deadline: ObjectionDeadline | None = None
-    if doc.received:
-        deadline = objection_deadline(
-            r.report.type,
-            r.mmi.status,
-            bool(r.impairments),
-            date.fromisoformat(doc.received),
-            represented,
-        )
+    deadlines = _report_deadlines(doc, represented, today)
+    deadline = next((d for d in deadlines if d.date is not None), None)
     return CaseReport(
         sha256=doc.sha256,
         filename=doc.filename,
@@ -122,8 +176,14 @@ def _case_report(doc: _Doc, duplicates: list[str], represented: bool) -> CaseRep
         ],
         standard_rating=CaseRating(value=rating.value, basis=rating.basis, reason=rating.reason),
         pd_weeks=pd_weeks(rating.value) if rating.value is not None else None,
-        objection_deadline=CaseDeadline(date=deadline.date, basis=deadline.basis) if deadline else None,
+        objection_deadline=CaseDeadline(date=deadline.date, basis=f"{deadline.rule}: {deadline.statement}")
+        if deadline and deadline.date
+        else None,
         duplicates=duplicates,
+        rating=full_rating,
+        deadlines=[_case_deadline(d) for d in deadlines],
+        received_source=doc.received_source,
+        received_evidence=doc.received_evidence,
         record_id=doc.record_id,
         version=doc.version,
     )
@@ -139,26 +199,42 @@ def _order(report: CaseReport) -> tuple[Any, ...]:
 def _docs(store: Store, shas: Sequence[str], zone: ZoneInfo) -> list[_Doc]:
     out = []
     for d in store.case_documents(shas):
+        record = ReportRecord.model_validate_json(d["body"])
+        received = _received(d, record, zone)
         out.append(
             _Doc(
                 sha256=d["sha256"],
                 filename=d["filename"],
-                record=ReportRecord.model_validate_json(d["body"]),
+                record=record,
                 record_id=d["record_id"],
                 version=d["version"],
                 status=_status(d),
-                received=_received(d, zone),
+                received=received.date if received else None,
+                received_source=received.source if received else None,
+                received_evidence=received.evidence if received else None,
             )
         )
     return sorted(out, key=lambda d: d.sha256)
 
 
-def build_view(key: str, docs: Sequence[_Doc], represented: bool) -> CaseView:
-    """The case view of these documents (all of one case)."""
+def build_view(
+    key: str,
+    docs: Sequence[_Doc],
+    represented: bool,
+    today: date | None = None,
+    inputs: RatingInputs | None = None,
+) -> CaseView:
+    """The case view of these documents (all of one case); deadlines count their days left from `today`;
+    ratings use the occupation, date of birth and earnings a reviewer set (`inputs`), else the reports'."""
     groups = duplicate_groups([(d.sha256, fingerprint(d.record)) for d in docs])
     by_sha = {d.sha256: d for d in docs}
     reports: list[CaseReport] = []
     canonical: list[_Doc] = []
+    records = [d.record for d in docs]
+    occupation = case_occupation(records, inputs)
+    born = birth_date(records, inputs)
+    all_injuries = [i for r in records for i in r.claim.injuries]
+    earnings = inputs.earnings if inputs is not None else None
     for group in groups:
         members = sorted(
             (by_sha[s] for s in group),
@@ -166,7 +242,8 @@ def build_view(key: str, docs: Sequence[_Doc], represented: bool) -> CaseView:
         )
         best = members[0]
         canonical.append(best)
-        reports.append(_case_report(best, [m.sha256 for m in members[1:]], represented))
+        full = report_rating(best.record, occupation, born, all_injuries, earnings)
+        reports.append(_case_report(best, [m.sha256 for m in members[1:]], represented, today, full))
     reports.sort(key=_order)
     order = {r.sha256: n for n, r in enumerate(reports)}
     canonical.sort(key=lambda d: order[d.sha256])
@@ -179,6 +256,8 @@ def build_view(key: str, docs: Sequence[_Doc], represented: bool) -> CaseView:
         for i in d.record.claim.injuries:
             injuries.setdefault((i.type, i.start, i.end), i)
     cited = [CitedFinding(cited_in=d.sha256, **dict(c)) for d in canonical for c in d.record.cited_findings]
+    found = disagreements(reports)
+    price_disagreements(found, reports)
     return CaseView(
         key=key,
         case_numbers=numbers,
@@ -186,9 +265,11 @@ def build_view(key: str, docs: Sequence[_Doc], represented: bool) -> CaseView:
         injuries=sorted(injuries.values(), key=lambda i: (i.start or "9999", i.end or "9999", i.type)),
         reports=reports,
         cited_findings=cited,
-        disagreements=disagreements(reports),
+        disagreements=found,
         represented=represented,
         labels=dict(LABELS),
+        occupation=occupation,
+        earnings=earnings,
     )
 
 
@@ -223,8 +304,8 @@ def case_view(
     """The case with this case number (or case key), or whose applicant has this name (case and
     punctuation ignored), or with this case key; None when no stored report belongs to it.
 
-    Raises AmbiguousCaseError when an applicant's name alone matches several cases. `today` is accepted
-    for callers that show what is due; the view itself lists every deadline.
+    Raises AmbiguousCaseError when an applicant's name alone matches several cases. The view lists every
+    deadline, with its days left from `today` (default: the current date in `timezone`).
     """
     if case_number is None and applicant is None and key is None:
         return None
@@ -238,7 +319,8 @@ def case_view(
             f"{len(keys)} cases match that applicant name"
             + (f" (case numbers {numbered})" if numbered else "")
         )
-    return _view_of(store, keys[0], index, _zone(timezone))
+    zone = _zone(timezone)
+    return _view_of(store, keys[0], index, zone, today or datetime.now(zone).date())
 
 
 def require_case_view(
@@ -256,24 +338,33 @@ def require_case_view(
     return view
 
 
-def _view_of(store: Store, key: str, index: Sequence[dict[str, Any]], zone: ZoneInfo) -> CaseView:
+def _view_of(
+    store: Store, key: str, index: Sequence[dict[str, Any]], zone: ZoneInfo, today: date
+) -> CaseView:
     shas = [r["sha256"] for r in index if r["case_key"] == key]
-    return build_view(key, _docs(store, shas, zone), store.represented(key))
+    inputs = store.rating_inputs(key)
+    return build_view(
+        key,
+        _docs(store, shas, zone),
+        store.represented(key),
+        today,
+        RatingInputs(**inputs) if inputs else None,
+    )
 
 
-def all_case_views(store: Store, *, timezone: str = DEFAULT_TIMEZONE) -> list[CaseView]:
-    """Every case the store holds, by key."""
+def all_case_views(
+    store: Store, *, timezone: str = DEFAULT_TIMEZONE, today: date | None = None
+) -> list[CaseView]:
+    """Every case the store holds, by key; deadlines' days left count from `today` (default: now)."""
     index = store.case_index()
     zone = _zone(timezone)
-    return [_view_of(store, k, index, zone) for k in sorted({r["case_key"] for r in index})]
+    day = today or datetime.now(zone).date()
+    return [_view_of(store, k, index, zone, day) for k in sorted({r["case_key"] for r in index})]
 
 
-def _deadlines(view: CaseView) -> list[tuple[CaseReport, ObjectionDeadline]]:
-    return [
-        (r, ObjectionDeadline(date=r.objection_deadline.date, basis=r.objection_deadline.basis, label=""))
-        for r in view.reports
-        if r.objection_deadline is not None
-    ]
+def _deadlines(view: CaseView) -> list[tuple[CaseReport, CaseReportDeadline]]:
+    """Every dated deadline of the case's reports (a rule with no fixed limit has no day to remind of)."""
+    return [(r, d) for r in view.reports for d in r.deadlines if d.date is not None]
 
 
 def case_summaries(
@@ -285,9 +376,9 @@ def case_summaries(
     out = []
     index = store.case_index()
     counts = Counter(r["case_key"] for r in index)
-    for view in all_case_views(store, timezone=timezone):
-        due = [d for _, d in _deadlines(view) if d.date >= day.isoformat()]
-        nxt = min(due, key=lambda d: d.date) if due else None
+    for view in all_case_views(store, timezone=timezone, today=day):
+        due = [d for _, d in _deadlines(view) if d.date and d.date >= day.isoformat()]
+        nxt = min(due, key=lambda d: d.date or "") if due else None
         out.append(
             CaseSummary(
                 key=view.key,
@@ -296,13 +387,15 @@ def case_summaries(
                 reports=counts[view.key],
                 distinct_reports=len(view.reports),
                 disagreements=len(view.disagreements),
-                next_deadline=CaseDeadline(date=nxt.date, basis=nxt.basis) if nxt else None,
+                next_deadline=CaseDeadline(date=nxt.date, basis=f"{nxt.rule}: {nxt.statement}")
+                if nxt and nxt.date
+                else None,
             )
         )
     return out
 
 
-def _entry(view: CaseView, report: CaseReport, deadline: ObjectionDeadline) -> DeadlineEntry:
+def _entry(view: CaseView, report: CaseReport, deadline: CaseReportDeadline) -> DeadlineEntry:
     return DeadlineEntry(
         case_key=view.key,
         case_number=view.case_numbers[0] if view.case_numbers else None,
@@ -310,40 +403,47 @@ def _entry(view: CaseView, report: CaseReport, deadline: ObjectionDeadline) -> D
         report=report.sha256,
         type=report.type,
         evaluator=report.evaluator.name,
-        date=deadline.date,
-        basis=deadline.basis,
+        date=deadline.date or "",
+        basis=f"{deadline.rule}: {deadline.statement}",
+        rule=deadline.rule,
+        what=deadline.what,
+        source=deadline.source,
+        days_left=deadline.days_left,
     )
 
 
 def upcoming_deadlines(
     store: Store, today: date, days: int = 14, *, timezone: str = DEFAULT_TIMEZONE
 ) -> list[DeadlineEntry]:
-    """The objection deadlines due from `today` through `today + days`, soonest first."""
+    """The dated deadlines due from `today` through `today + days`, soonest first."""
     pairs = [
         (_entry(view, report, deadline), deadline)
-        for view in all_case_views(store, timezone=timezone)
+        for view in all_case_views(store, timezone=timezone, today=today)
         for report, deadline in _deadlines(view)
     ]
     return [entry for entry, _ in upcoming(pairs, today, days)]
 
 
 def deadline_events(store: Store, *, timezone: str = DEFAULT_TIMEZONE) -> list[CalendarEvent]:
-    """One all-day calendar event per objection deadline. No applicant name goes in: calendars are
-    synced to places the store is not; the case number and the report say which case it is."""
+    """One all-day calendar event per dated deadline, with the rule's basis and sources. No applicant name
+    goes in: calendars are synced to places the store is not; the case number and the report say which
+    case it is. A rule with no fixed limit (LC 4061) has no day and no event."""
     events = []
     for view in all_case_views(store, timezone=timezone):
         case = ", ".join(view.case_numbers) or "case without a number"
         for report, deadline in _deadlines(view):
             who = report.evaluator.name or "the evaluator"
+            prefix = deadline_rules().rule(deadline.rule_id).calendar_uid or deadline.rule_id
             events.append(
                 CalendarEvent(
-                    uid=f"objection-{report.sha256}@medlegal",
-                    day=date.fromisoformat(deadline.date),
-                    summary=f"Objection deadline: {report.type or 'report'} report, {case}",
+                    uid=f"{prefix}-{report.sha256}@medlegal",
+                    day=date.fromisoformat(deadline.date or ""),
+                    summary=f"{deadline.rule} deadline: {report.type or 'report'} report, {case}",
                     description=(
-                        f"{report.type or 'Report'} report by {who}"
-                        f" (exam {report.exam_date or 'date unknown'}, document {report.sha256[:12]}). "
-                        f"{deadline.basis}. {REMINDER}."
+                        f"{deadline.what[:1].upper()}{deadline.what[1:]}: {report.type or 'report'} report by"
+                        f" {who} (exam {report.exam_date or 'date unknown'}, document {report.sha256[:12]},"
+                        f" received {report.received or 'date unknown'}, {report.received_source or 'source unknown'})."
+                        f" {deadline.statement}. Basis: {deadline.basis}. Sources: {deadline.source}. {REMINDER}."
                     ),
                 )
             )

@@ -164,6 +164,8 @@ def case_table(view: CaseView) -> str:
     out.append(f"std rating: {view.labels.get('standard_rating', '')}")
     out.append(f"deadline: {view.labels.get('objection_deadline', '')}")
     out.append("")
+    out.extend(_rating_lines(view))
+    out.extend(_deadline_lines(view))
     if not view.disagreements:
         out.append("Disagreements: none")
     else:
@@ -181,7 +183,51 @@ def case_table(view: CaseView) -> str:
                 f"{names.get(v.report, v.report[:12])}: {_value(v.value)}{unit}" for v in d.values
             )
             out.append(f"  {what}: {values}")
+            if d.priced:
+                out.append(f"    priced: {d.priced}")
     return "\n".join(out) + "\n"
+
+
+def _rating_lines(view: CaseView) -> list[str]:
+    """Each report's full rating: the strings, the PD, weeks and money, and what keeps it partial."""
+    occ = view.occupation
+    who = f"{occ.title} ({occ.group})" if occ.group else "not set"
+    state = "confirmed" if occ.confirmed else f"from the report, {occ.reason}" if occ.group else occ.reason
+    lines = [f"Ratings ({view.labels.get('rating', '')}): occupation {who}; {state}"]
+    for r in view.reports:
+        f = r.rating
+        if f is None:
+            continue
+        head = f"{_type(r)} {r.evaluator.name or '?'}"
+        if f.pd is None:
+            lines.append(f"  {head}: not rated ({f.reason})")
+            continue
+        amount = (
+            f"${f.amount.min:,.2f} to ${f.amount.max:,.2f}"
+            if f.amount.min is not None and f.amount.max is not None
+            else "-"
+        )
+        weeks = "for life" if f.weeks is None else f"{f.weeks:g} weeks"
+        lines.append(f"  {head}: PD {f.pd}%, {weeks}, {amount}" + ("" if f.complete else " (partial)"))
+        lines += [f"    {p.string}" for p in f.parts if p.string]
+        lines += [f"    note: {n}" for n in f.notes]
+    return [*lines, ""]
+
+
+def _deadline_lines(view: CaseView) -> list[str]:
+    """Each report's receipt date (and where it came from) and every deadline it starts, by statute."""
+    lines = []
+    for r in view.reports:
+        if not r.deadlines:
+            continue
+        source = (r.received_source or "unknown").replace("_", " ")
+        lines.append(f"{_type(r)} {r.evaluator.name or '?'}: received {r.received or '?'} ({source})")
+        for d in r.deadlines:
+            when = f"by {d.date}" + (f" ({d.days_left} days left)" if d.days_left is not None else "")
+            lines.append(f"  {d.rule} {when if d.date else d.statement}: {d.what}")
+    if lines:
+        lines = [f"Deadlines ({view.labels.get('objection_deadline', '')}):", *lines, ""]
+    return lines
 
 
 def summary_table(summaries: Sequence[CaseSummary]) -> str:

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from models.record import ReportRecord
 from models.settings import Settings
+from pipeline.cases.received import DetectedReceipt, detect_received
 from pipeline.errors import (
     InputNotFoundError,
     MedlegalError,
@@ -244,11 +245,26 @@ def close_batch(batch: Batch, outcomes: Sequence[DocumentOutcome]) -> BatchSumma
     )
 
 
-def _process(path: Path, settings: Settings) -> ReportRecord:
-    """Read and extract one file; runs in a document worker process (`run_in_worker`)."""
+def _process(path: Path, settings: Settings) -> tuple[ReportRecord, DetectedReceipt | None]:
+    """Read and extract one file, and find the receipt date its first pages show (a received stamp or a
+    fax header: the page text is not kept, so it is looked for now); runs in a document worker process."""
     from pipeline.process import process_file
 
-    return process_file(path, settings, worker_nlp()).record
+    result = process_file(path, settings, worker_nlp())
+    return result.record, detect_received(result.document)
+
+
+def _note_receipt(store: Store, sha: str, detected: DetectedReceipt | None) -> None:
+    """Store (or clear) the receipt date the pages show; the document is done either way, so never raise."""
+    try:
+        if detected is None:
+            store.clear_detected_received(sha)
+        else:
+            store.set_detected_received(
+                sha, detected.received, detected.kind, detected.rule, detected.page, detected.text
+            )
+    except StoreError as e:
+        log.error("%s: the receipt date its pages show was not stored: %s", sha[:12], e)
 
 
 def _ensure_outbox(ctx: BatchContext, sha: str, body: str) -> Path:
@@ -310,7 +326,7 @@ def process_claim(claim: Claim, ctx: BatchContext) -> DocumentOutcome:
         )
         return fail_claim(claim, ctx, crashed, sha=sha, started=t0)
     try:
-        record: ReportRecord = run_in_worker(
+        record, detected = run_in_worker(
             _process,
             claim.path,
             settings,
@@ -330,6 +346,7 @@ def process_claim(claim: Claim, ctx: BatchContext) -> DocumentOutcome:
         update={"source": source, "rules_version": record.rules_version or ctx.rules_version}
     )
     saved = store.save_record(record, ctx.run_id, reprocess=ctx.reprocess)
+    _note_receipt(store, sha, detected)
     status: Status = "processed" if saved.created else "duplicate"
     out = ctx.home.record_path(sha)
     if saved.created:

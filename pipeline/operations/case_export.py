@@ -55,10 +55,13 @@ class PendingCase:
 
 
 def case_version(view: CaseView) -> str:
-    """SHA-256 of the case's canonical JSON, each report's review status left out."""
+    """SHA-256 of the case's canonical JSON, each report's review status and its deadlines' days left (a
+    countdown, not a change of the case) left out."""
     data = view.model_dump(mode="json")
     for report in data.get("reports", []):
         report.pop("status", None)
+        for deadline in report.get("deadlines", []):
+            deadline.pop("days_left", None)
     return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 

@@ -13,7 +13,10 @@ instead of failing); PostgreSQL through MEDLEGAL_DATABASE_URL. Tables:
     claim_attempts runs that claimed a content (sha256) and died before finishing it (poison pills)
     case_index     one row per document: its case key, case numbers, applicant, injury dates, fingerprint
     receipts       when a document was received, set by a person (else documents.first_seen)
+    detected_receipts  the receipt date a document's first pages show (a received stamp, a fax header)
     case_settings  per case (key): represented by an attorney or not (objection deadlines), who set it
+    case_rating_inputs  per case (key): the occupation (group), date of birth and weekly earnings a
+                   reviewer set for the PD ratings, who set them
 
 Database errors are wrapped in StoreError (transient: the flows retry them). Their messages never carry
 SQL bound values (file names, record text): engines are created with `hide_parameters=True` and a
@@ -26,7 +29,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -37,6 +40,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -198,6 +202,21 @@ class ReceiptRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class DetectedReceiptRow(Base):
+    """The receipt date a document's own pages show (pipeline/cases/received.py), found when it was read:
+    one row per document, the latest reading wins."""
+
+    __tablename__ = "detected_receipts"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(16))  # stamp, fax_header
+    rule: Mapped[str] = mapped_column(String(64))
+    page: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class CaseSettingRow(Base):
     """Per-case settings, keyed by the case key: represented (20-day objections) or not (30)."""
 
@@ -205,6 +224,21 @@ class CaseSettingRow(Base):
 
     case_key: Mapped[str] = mapped_column(String(255), primary_key=True)
     represented: Mapped[bool] = mapped_column(Boolean, default=True)
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class CaseRatingInputRow(Base):
+    """Per-case inputs of the PD ratings a reviewer set: the occupational group (and the title picked), the
+    applicant's date of birth, the average weekly earnings. Unset fields fall back to the reports'."""
+
+    __tablename__ = "case_rating_inputs"
+
+    case_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    group: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    title: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    birth_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    earnings: Mapped[float | None] = mapped_column(Float, nullable=True)
     actor: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
@@ -896,6 +930,23 @@ class Store:
             if setting is not None and old not in set(keys.values()) and s.get(CaseSettingRow, new) is None:
                 s.add(CaseSettingRow(case_key=new, represented=setting.represented, actor=setting.actor))
                 s.delete(setting)
+            inputs = s.get(CaseRatingInputRow, old)
+            if (
+                inputs is not None
+                and old not in set(keys.values())
+                and s.get(CaseRatingInputRow, new) is None
+            ):
+                s.add(
+                    CaseRatingInputRow(
+                        case_key=new,
+                        group=inputs.group,
+                        title=inputs.title,
+                        birth_date=inputs.birth_date,
+                        earnings=inputs.earnings,
+                        actor=inputs.actor,
+                    )
+                )
+                s.delete(inputs)
 
     def rebuild_case_index(self) -> int:
         """Index every document that has a record but no case index row (a database from before the
@@ -966,7 +1017,9 @@ class Store:
 
     def case_documents(self, sha256s: Sequence[str]) -> list[dict[str, Any]]:
         """The given documents with their latest record, as `documents_overview` gives them, plus
-        `received`: the date a person set (`set_received`), else None (then `first_seen` is the receipt)."""
+        `received`: the date a person set (`set_received`), else None (then `first_seen` is the receipt),
+        `received_by`: who set it, and `detected`: the receipt date the pages show (`set_detected_received`:
+        received, source, rule, page, text), else None."""
         wanted = set(sha256s)
         if not wanted:
             return []
@@ -980,25 +1033,77 @@ class Store:
                     )
                 ).scalars()
             )
-            receipts: dict[str, str] = {}
+            receipts: dict[str, ReceiptRow] = {}
             for receipt in s.execute(
                 select(ReceiptRow).where(ReceiptRow.sha256.in_(wanted)).order_by(ReceiptRow.id)
             ).scalars():
-                receipts[receipt.sha256] = receipt.received
-            return [{**_overview_row(d, r, exported), "received": receipts.get(d.sha256)} for d, r in rows]
+                receipts[receipt.sha256] = receipt
+            detected = {
+                row.sha256: {
+                    "received": row.received,
+                    "source": row.source,
+                    "rule": row.rule,
+                    "page": row.page,
+                    "text": row.text,
+                }
+                for row in s.execute(
+                    select(DetectedReceiptRow).where(DetectedReceiptRow.sha256.in_(wanted))
+                ).scalars()
+            }
+            return [
+                {
+                    **_overview_row(d, r, exported),
+                    "received": receipts[d.sha256].received if d.sha256 in receipts else None,
+                    "received_by": receipts[d.sha256].actor if d.sha256 in receipts else None,
+                    "detected": detected.get(d.sha256),
+                }
+                for d, r in rows
+            ]
 
     def set_received(self, sha256: str, day: date | str, actor: str) -> None:
         """Record when a document was received (overrides documents.first_seen for its deadline); `day`
         is a date or an ISO date string."""
-        if isinstance(day, str):
-            try:
-                day = date.fromisoformat(day)
-            except ValueError as e:
-                raise StoreError("the received date must be an ISO date like 2026-12-01") from e
+        self.set_received_many({sha256: day}, actor)
+
+    def set_received_many(self, days: Mapping[str, date | str], actor: str) -> None:
+        """Record when each of several documents was received, all in one transaction (none if one is
+        unknown); each day a date or an ISO date string."""
+        parsed: dict[str, date] = {}
+        for sha256, day in days.items():
+            if isinstance(day, str):
+                try:
+                    day = date.fromisoformat(day)
+                except ValueError as e:
+                    raise StoreError("the received date must be an ISO date like 2026-12-01") from e
+            parsed[sha256] = day
         with self._session() as s:
-            if s.execute(select(DocumentRow.id).where(DocumentRow.sha256 == sha256)).first() is None:
-                raise StoreError(f"no document {sha256[:12]}")
-            s.add(ReceiptRow(sha256=sha256, received=day.isoformat(), actor=actor))
+            known = set(
+                s.execute(select(DocumentRow.sha256).where(DocumentRow.sha256.in_(list(parsed)))).scalars()
+            )
+            for sha256 in parsed:
+                if sha256 not in known:
+                    raise StoreError(f"no document {sha256[:12]}")
+            for sha256, day in parsed.items():
+                s.add(ReceiptRow(sha256=sha256, received=day.isoformat(), actor=actor))
+
+    def set_detected_received(
+        self, sha256: str, day: str, source: str, rule: str, page: int, text: str
+    ) -> None:
+        """Store the receipt date a document's pages show (a stamp or fax header found when it was read),
+        replacing an earlier reading's; `day` an ISO date."""
+        date.fromisoformat(day)
+        with self._session() as s:
+            row = s.get(DetectedReceiptRow, sha256)
+            if row is None:
+                row = DetectedReceiptRow(sha256=sha256)
+                s.add(row)
+            row.received, row.source, row.rule, row.page, row.text = day, source, rule, page, text[:120]
+            row.at = _now()
+
+    def clear_detected_received(self, sha256: str) -> None:
+        """Forget the detected receipt date of a document (a new reading found none)."""
+        with self._session() as s:
+            s.execute(delete(DetectedReceiptRow).where(DetectedReceiptRow.sha256 == sha256))
 
     def set_represented(self, key: str, represented: bool, actor: str) -> None:
         """Set whether the applicant of a case (by case key) is represented (default: represented)."""
@@ -1010,6 +1115,39 @@ class Store:
                 row.represented = represented
                 row.actor = actor
                 row.at = _now()
+
+    def set_rating_inputs(
+        self,
+        key: str,
+        actor: str,
+        *,
+        group: int | None = None,
+        title: str | None = None,
+        birth_date: str | None = None,
+        earnings: float | None = None,
+    ) -> None:
+        """Set what a reviewer decided for a case's ratings (None leaves a field to the reports)."""
+        with self._session() as s:
+            row = s.get(CaseRatingInputRow, key)
+            if row is None:
+                row = CaseRatingInputRow(case_key=key, actor=actor)
+                s.add(row)
+            row.group, row.title, row.birth_date, row.earnings = group, title, birth_date, earnings
+            row.actor, row.at = actor, _now()
+
+    def rating_inputs(self, key: str) -> dict[str, Any] | None:
+        """The rating inputs a reviewer set for a case, or None."""
+        with self._session() as s:
+            row = s.get(CaseRatingInputRow, key)
+            if row is None:
+                return None
+            return {
+                "group": row.group,
+                "title": row.title,
+                "birth_date": row.birth_date,
+                "earnings": row.earnings,
+                "actor": row.actor,
+            }
 
     def represented(self, key: str) -> bool:
         """Whether the case's applicant is represented (True unless set otherwise)."""

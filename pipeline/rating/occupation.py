@@ -17,20 +17,25 @@ from pipeline.rating.schedule import Occupation, Schedule, load_schedule
 _STOP = {"of", "and", "the", "a", "an", "for", "in", "at", "to", "&"}
 
 
+def _stem(word: str) -> str:
+    """A crude stem so that 'landscaper' meets 'landscape' and 'drivers' meets 'driver'."""
+    for suffix in ("ers", "er", "ing", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
+
+
 def _words(text: str) -> list[str]:
-    out = []
-    for w in re.findall(r"[a-z0-9]+", text.lower()):
-        if w in _STOP:
-            continue
-        out.append(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
-    return out
+    text = re.sub(r"['’]s\b", "", text.lower())
+    return [_stem(w) for w in re.findall(r"[a-z0-9]+", text) if w not in _STOP and len(w) > 1]
 
 
-def _orders(title: str) -> list[list[str]]:
-    """A title's words as printed ("CLERK, SALES") and as said ("sales clerk")."""
+def _orders(title: str) -> list[tuple[list[str], bool]]:
+    """A title's words as printed ("CLERK, SALES") and as said ("sales clerk"); True marks the order whose
+    last word is the head noun."""
     parts = [p.strip() for p in title.split(",")]
     said = " ".join(reversed(parts))
-    return [_words(title), _words(said)]
+    return [(_words(title), len(parts) == 1), (_words(said), True)]
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ def search(query: str, limit: int = 20, schedule: Schedule | None = None) -> lis
     out: list[Match] = []
     for occ in schedule.occupations:
         best = 0.0
-        for words in _orders(occ.title):
+        for words, head_last in _orders(occ.title):
             ws = set(words)
             shared = qs & ws
             if not shared:
@@ -59,7 +64,7 @@ def search(query: str, limit: int = 20, schedule: Schedule | None = None) -> lis
             score = len(shared) / len(qs | ws)
             if words == q:
                 score = 1.0
-            elif q[-1] == words[-1]:
+            elif head_last and q[-1] == words[-1]:
                 score = min(0.99, score + 0.15)  # the same head noun ("... clerk")
             best = max(best, score)
         if best:

@@ -114,8 +114,9 @@ def impairment_number(
     if entry is None or not entry["family"]:
         return NumberChoice(None, "", f"no impairment number for '{body_part}': choose one from Section 2")
     for pattern, number in entry["methods"]:
-        if method_text and re.search(pattern, method_text, re.IGNORECASE):
-            return NumberChoice(number, f"the report's method ('{pattern.strip(chr(92) + 'b')}')")
+        found = re.search(pattern, method_text, re.IGNORECASE) if method_text else None
+        if found:
+            return NumberChoice(number, f"the report's words '{found.group(0)}'")
     family = _family(schedule, entry["family"])
     ranks = {schedule.fec_rank(n) for n in family}
     variants = {schedule.variant(group, n) for n in family} if group is not None else {None}

@@ -278,6 +278,6 @@ OCCUPATIONS = [
     ),
     ("grocery clerk", "stocking shelves, cashiering, lifting cases up to 50 pounds, prolonged standing"),
     ("teacher's aide", "supervising students, bending, sitting on small chairs, lifting supplies"),
-    ("landscaper", "operating mowers and blowers, digging, lifting bags of soil up to 60 pounds"),
+    ("landscape gardener", "operating mowers and blowers, digging, lifting bags of soil up to 60 pounds"),
     ("electrician", "climbing ladders, overhead work, crawling in attics, pulling wire"),
 ]

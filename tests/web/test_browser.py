@@ -15,6 +15,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from models.settings import Settings
+from pipeline.cases.deadlines import next_court_day
 from pipeline.cli import main
 from pipeline.operations.store import Store
 from sample_reports.generate import generate_corpus
@@ -168,5 +169,103 @@ def test_queue_to_case_page_with_the_wpi_table_and_a_highlighted_disagreement(
     expect(page.locator('[id="field-impairments.0"].selected')).to_be_visible()
     page.locator("#case-link").click()
     expect(page.locator("#case-title")).to_contain_text(CASE)
+    assert refused == []
+    context.close()
+
+
+def test_received_dates_are_set_for_several_reports_at_once(
+    browser: Any, live_server: str, store: Store
+) -> None:
+    """The case page's received-dates form: one report edited in a common format, then two ticked reports
+    given one date; a bad date is refused with one line and nothing changes."""
+    from datetime import date, timedelta
+
+    from tests.web.test_cases import CASE, PTP, QME, seed_report
+
+    seed_report(
+        store, QME, kind="QME", evaluator="Dr. Quinn Evans", exam="2024-06-10", wpi=12, mmi="2024-03-01"
+    )
+    seed_report(store, PTP, kind="PTP", evaluator="Dr. Pat Tran", exam="2024-02-01", wpi=8)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+
+    page.goto(live_server + f"/case/{CASE}")
+    expect(page.locator("#deadline-row")).to_contain_text("no fixed statutory limit (LC 4061)")
+    expect(page.locator("#timeline .received-source")).to_have_count(2)
+    first = date.today() - timedelta(days=8)
+    page.fill(f'input[name="received:{PTP}"]', first.strftime("%m/%d/%Y"))
+    page.click("#save-received")
+    expect(page.locator(f'input[name="received:{PTP}"]')).to_have_value(first.isoformat())
+    expect(page.locator('tr.report[data-sha="' + PTP + '"] .received-source')).to_have_text("set by a person")
+    expect(page.locator('tr.report[data-sha="' + QME + '"] .received-source')).to_have_text(
+        "first seen by medlegal"
+    )
+
+    both = date.today() - timedelta(days=5)
+    page.check(f'input[name="pick"][value="{PTP}"]')
+    page.check(f'input[name="pick"][value="{QME}"]')
+    page.fill('input[name="received_all"]', both.strftime("%b %d, %Y"))
+    page.click("#save-received")
+    for sha in (PTP, QME):
+        expect(page.locator(f'input[name="received:{sha}"]')).to_have_value(both.isoformat())
+    ptp_deadline = page.locator("#deadline-row td.deadline").first.locator("b").first
+    expect(ptp_deadline).to_have_text(next_court_day(both + timedelta(days=20)).isoformat())
+
+    page.fill(f'input[name="received:{QME}"]', "someday")
+    page.click("#save-received")
+    expect(page.locator("body")).to_contain_text("not a date: 'someday'")
+    assert {d["sha256"]: d["received"] for d in store.case_documents([PTP, QME])} == {
+        PTP: both.isoformat(),
+        QME: both.isoformat(),
+    }
+    assert refused == []
+    context.close()
+
+
+def test_the_sample_cases_show_every_reports_rating_and_price_the_disagreements(
+    browser: Any, live_server: str, web_settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    """The `make run` sample cases: every report's rating string, PD, weeks and dollars on the case page,
+    each string linked to its evidence, the disagreements priced; then the paralegal searches the schedule's
+    occupations, picks one and gives the weekly earnings, and the figures follow."""
+    from pipeline.operations.batch import run_batch
+    from sample_reports.cases import generate_cases
+
+    files = generate_cases(tmp_path / "cases", seed=11, scans=False)
+    run_batch(web_settings, files=files, workers=1)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+
+    for case in ("ADJ7616449", "ADJ10217635"):
+        page.goto(live_server + f"/case/{case}")
+        rows = page.locator("#rating-table tr.full-rating")
+        reports = page.locator("#timeline tr.report").count()
+        expect(rows).to_have_count(reports)
+        for i in range(reports):
+            row = rows.nth(i)
+            expect(row.locator(".rating-string").first).to_contain_text(" - [1.4] ")
+            assert row.locator(".pd b").inner_text().endswith("%")
+            assert float(row.locator(".weeks").inner_text().split()[0]) > 0
+            assert row.locator(".amount b").inner_text().startswith("$")
+            assert (row.locator("a.rating-string").first.get_attribute("href") or "").startswith("/doc/")
+        expect(page.locator("#priced-disagreements li").first).to_contain_text(" against ")
+        expect(page.locator("#ratings")).to_contain_text("estimate, not a formal rating")
+
+    # ADJ10217635 is a bus driver: search the schedule, pick another title, give the earnings.
+    page.fill("input[name=occupation]", "shuttle bus")
+    page.click("#search-occupation")
+    page.check('input[name=occupation_pick][value="250|SHUTTLE BUS DRIVER"]')
+    page.fill("input[name=earnings]", "900")
+    page.click("#save-rating-inputs")
+    expect(page.locator("#occupation-now")).to_contain_text("SHUTTLE BUS DRIVER (group 250)")
+    expect(page.locator("#occupation-now .confirmed")).to_be_visible()
+    amount = page.locator("#rating-table tr.full-rating .amount b").first.inner_text()
+    assert "–" not in amount, "with the earnings known the amount is one figure"
     assert refused == []
     context.close()

@@ -8,6 +8,7 @@ import uuid
 from datetime import date, timedelta
 from urllib.parse import quote
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -23,6 +24,7 @@ from models.record import (
     Source,
 )
 from models.settings import Settings
+from pipeline.cases.deadlines import next_court_day
 from pipeline.operations.store import Store
 from web.app import create_app
 
@@ -181,13 +183,13 @@ def test_unrepresented_gives_thirty_days_not_twenty(client: TestClient, two_repo
         assert found, "no deadline shown"
         return found.group(1)
 
-    assert deadline() == (received + timedelta(days=20)).isoformat()
+    assert deadline() == next_court_day(received + timedelta(days=20)).isoformat()  # CCP 12a
     assert client.post(f"/case/{CASE}/represented", data={"represented": "no"}).status_code == 403
     r = client.post(
         f"/case/{CASE}/represented", data={"csrf": csrf, "represented": "no"}, follow_redirects=False
     )
     assert r.status_code == 303
-    assert deadline() == (received + timedelta(days=30)).isoformat()
+    assert deadline() == next_court_day(received + timedelta(days=30)).isoformat()
     assert 'id="represented">unrepresented<' in client.get(f"/case/{CASE}").text
     assert (
         client.post(f"/case/{CASE}/represented", data={"csrf": csrf, "represented": "maybe"}).status_code
@@ -203,7 +205,7 @@ def test_dashboard_lists_deadlines_in_the_next_two_weeks(client: TestClient, two
     )
     html = client.get("/dashboard").text
     table = html[html.index('id="deadlines"') :]
-    assert (received + timedelta(days=20)).isoformat() in table
+    assert next_court_day(received + timedelta(days=20)).isoformat() in table  # CCP 12a
     assert f'href="/case/{CASE}"' in table and "Dr. Pat Tran" in table
     assert "reminder, not legal advice" in table
     assert 'href="/deadlines.ics"' in html
@@ -259,3 +261,94 @@ def test_a_case_form_from_another_site_is_refused(client: TestClient, two_report
     )
     assert r.status_code == 403
     assert 'id="represented">represented<' in client.get(f"/case/{CASE}").text
+
+
+# --- received dates in bulk (issue 19) ------------------------------------------------------------------
+
+
+def _bulk(client: TestClient, data: dict[str, str | list[str]], csrf: str | None = None) -> httpx.Response:
+    """Post the case page's received-dates form as the page fills it, with `data` changed."""
+    page = client.get(f"/case/{CASE}").text
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "no CSRF token on the case page"
+    token = csrf if csrf is not None else found.group(1)
+    shown = dict(re.findall(r'name="shown:([0-9a-f]{64})" value="([^"]*)"', page))
+    form: dict[str, str | list[str]] = {"csrf": token}
+    for sha, value in shown.items():
+        form[f"shown:{sha}"] = value
+        form[f"received:{sha}"] = value
+    form.update(data)
+    return client.post(f"/case/{CASE}/received", data=form, follow_redirects=False)
+
+
+def _received(store: Store) -> dict[str, str | None]:
+    return {d["sha256"]: d["received"] for d in store.case_documents([PTP, QME])}
+
+
+def test_several_received_dates_are_saved_at_once_in_common_formats(
+    client: TestClient, two_reports: None, store: Store
+) -> None:
+    ptp_day, qme_day = date.today() - timedelta(days=9), date.today() - timedelta(days=4)
+    r = _bulk(
+        client,
+        {f"received:{PTP}": ptp_day.strftime("%m/%d/%Y"), f"received:{QME}": qme_day.strftime("%b %d, %Y")},
+    )
+    assert r.status_code == 303 and r.headers["location"] == f"/case/{CASE}"
+    assert _received(store) == {PTP: ptp_day.isoformat(), QME: qme_day.isoformat()}
+    html = client.get(f"/case/{CASE}").text
+    assert f'name="received:{PTP}" value="{ptp_day.isoformat()}"' in html
+    assert html.count("set by a person") == 2
+
+
+def test_ticked_reports_get_one_date(client: TestClient, two_reports: None, store: Store) -> None:
+    day = date.today() - timedelta(days=6)
+    r = _bulk(client, {"pick": [PTP, QME], "received_all": day.strftime("%d %B %Y")})
+    assert r.status_code == 303
+    assert _received(store) == {PTP: day.isoformat(), QME: day.isoformat()}
+
+
+def test_an_unchanged_row_is_not_saved_as_a_persons_date(
+    client: TestClient, two_reports: None, store: Store
+) -> None:
+    day = date.today() - timedelta(days=2)
+    assert _bulk(client, {f"received:{PTP}": day.strftime("%m/%d/%y")}).status_code == 303
+    assert _received(store) == {PTP: day.isoformat(), QME: None}  # the QME row still shows the day first seen
+    html = client.get(f"/case/{CASE}").text
+    assert "first seen by medlegal" in html
+
+
+def test_one_bad_date_refuses_the_whole_form_with_one_line(
+    client: TestClient, two_reports: None, store: Store
+) -> None:
+    good = (date.today() - timedelta(days=3)).isoformat()
+    r = _bulk(client, {f"received:{PTP}": good, f"received:{QME}": "31/31/2026"})
+    assert r.status_code == 400
+    text = r.text
+    assert "qme-2222.pdf: not a date: &#39;31/31/2026&#39;; write it as 2026-11-20, 11/20/2026" in text
+    assert _received(store) == {PTP: None, QME: None}  # nothing saved
+    future = (date.today() + timedelta(days=2)).strftime("%m/%d/%Y")
+    r = _bulk(client, {"pick": [PTP], "received_all": future})
+    assert r.status_code == 400 and "the ticked reports:" in r.text and "is in the future" in r.text
+    assert _bulk(client, {}).status_code == 400  # nothing changed
+
+
+def test_bulk_received_needs_the_csrf_token_and_reports_of_this_case(
+    client: TestClient, two_reports: None, store: Store
+) -> None:
+    day = (date.today() - timedelta(days=1)).isoformat()
+    assert _bulk(client, {f"received:{PTP}": day}, csrf="forged").status_code == 403
+    assert _bulk(client, {f"received:{'9' * 64}": day}).status_code == 400
+    assert _bulk(client, {"pick": ["9" * 64], "received_all": day}).status_code == 400
+    assert _received(store) == {PTP: None, QME: None}
+
+
+def test_the_case_page_lists_each_deadline_by_statute_with_its_source(
+    client: TestClient, two_reports: None
+) -> None:
+    html = client.get(f"/case/{CASE}").text
+    row = html[html.index('id="deadline-row"') : html.index("</tr>", html.index('id="deadline-row"'))]
+    assert 'data-rule="LC 4062(a)"' in row and 'data-rule="LC 4061"' in row
+    assert "no fixed statutory limit (LC 4061)" in row
+    assert "sullivanattorneys.com" in row and "Benson" in row
+    assert "reminder, not legal advice" in row
+    assert "first seen by medlegal" in html  # where the received date came from

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 from pipeline.cases.calendar import CalendarEvent, escape_text, fold, ics_calendar
+from pipeline.cases.view import deadline_events
+from pipeline.operations.home import Home
+from pipeline.operations.store import Store, database_url
+from tests.pipeline.cases.test_group import make_record
 
 NOW = datetime(2024, 3, 1, 17, 30, 5, tzinfo=timezone(timedelta(hours=-8)))
 
@@ -122,3 +128,25 @@ def test_several_events_in_order_and_empty_calendar() -> None:
 def test_default_stamp_is_utc() -> None:
     (event,) = events_of(unfold(ics_calendar([EVENT])))
     assert event["DTSTAMP"].endswith("Z") and len(event["DTSTAMP"]) == 16
+
+
+def test_deadline_events_carry_the_rule_basis_and_source_and_no_applicant_name(tmp_path: Path) -> None:
+    """The calendar of a store's cases: one event per dated deadline (LC 4061's has no day), each saying
+    its rule, basis, sources and that it is a reminder; the applicant's name never goes in."""
+    home = Home(tmp_path / "home").ensure()
+    store = Store(database_url(home, None))
+    store.start_run("run1", "test", socket.gethostname(), 1, "1")
+    ptp = make_record("ptp", kind="PTP", applicant="Keisha Lindqvist", report_date="2026-11-10")
+    store.save_record(ptp, "run1")
+    store.set_received(ptp.source.sha256, "2026-12-05", "Pat")  # + 20 = Christmas: moved to Monday 12-28
+
+    (event,) = deadline_events(store)
+    assert event.day == date(2026, 12, 28)
+    assert event.uid == f"objection-{ptp.source.sha256}@medlegal"
+    assert event.summary == "LC 4062(a) deadline: PTP report, ADJ7310078"
+    for part in ("LC 4062(a)", "20 days from the receipt", "CCP 12a", "Christmas Day", "Sources:", "http"):
+        assert part in event.description
+    assert event.description.endswith("reminder, not legal advice.")
+    text = ics_calendar([event], now=NOW)
+    assert "Lindqvist" not in text and "Keisha" not in text
+    assert "no fixed statutory limit" not in unescape("".join(unfold(text)))  # LC 4061: no day, no event

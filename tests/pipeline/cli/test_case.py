@@ -45,10 +45,25 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_json_has_the_contract_keys(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["case", "ADJ7310078", "--json", "--home", str(home)]) == ExitCode.OK
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == CASE_KEYS | {"key", "represented", "labels"}
+    assert set(data) == CASE_KEYS | {"key", "represented", "labels", "occupation", "earnings"}
     assert [r["type"] for r in data["reports"]] == ["PTP", "QME"]
     assert data["disagreements"][0]["field"] == "wpi"
     assert set(data["disagreements"][0]["values"][0]) == {"report", "type", "evaluator", "value"}
+    # Contract v1.1: each report's full rating, each disagreement's ratings beside its values.
+    rating = data["reports"][0]["rating"]
+    assert {
+        "parts",
+        "occupation",
+        "age_at_injury",
+        "pd",
+        "weeks",
+        "weekly_rate",
+        "amount",
+        "basis",
+        "label",
+    } <= set(rating)
+    assert rating["label"] == "estimate, not a formal rating"
+    assert "ratings" in data["disagreements"][0] and "priced" in data["disagreements"][0]
 
 
 def test_the_table(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
