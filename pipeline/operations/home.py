@@ -107,7 +107,10 @@ class Home:
 
     def ensure(self) -> Home:
         """Create missing folders (0700) and keep medlegal's own folders 0700; the home folder and the
-        inbox keep the mode they have. Raises HomePermissionError or StoreError when the home is unusable."""
+        inbox keep the mode they have. Raises HomePermissionError or StoreError when the home is unusable,
+        and refuses a home, inbox, private folder or database that is a symbolic link or another user's
+        (`check_ownership`)."""
+        check_ownership(self)
         try:
             for d in (self.root, self.inbox, *self.private_folders):
                 d.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
@@ -120,6 +123,42 @@ class Home:
         except OSError as e:
             raise StoreError(f"cannot create the home folder {self.root}: {e.strerror}", hint=None) from e
         return self
+
+
+def check_ownership(home: Home) -> None:
+    """Refuse a home whose folders or database another local user could redirect or read.
+
+    The home folder, medlegal's own folders and the database must not be symbolic links and must belong to
+    medlegal's user (root's too: a root process over another user's home is what a hostile home asks
+    for). The inbox must not be a symbolic link; it may belong
+    to another user when it is shared through a group medlegal's user is in (docs/operations.md, 'A shared
+    inbox') and is not writable by every user. Missing paths are fine (ensure() creates them).
+    Raises HomePermissionError (exit 32) naming the path and what to do.
+    """
+    me = os.geteuid()
+    mine = (home.root, *home.private_folders, home.database)
+    for path in (*mine, home.inbox):
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        except OSError as e:
+            raise HomePermissionError(f"cannot check {path}: {e.strerror}") from e
+        if stat.S_ISLNK(st.st_mode):
+            raise HomePermissionError(
+                f"{path} is a symbolic link; medlegal refuses it so that no one can redirect the reports: "
+                "use the real folder's path"
+            )
+        if st.st_uid == me:
+            continue
+        if path == home.inbox:
+            shared = st.st_gid in os.getgroups() or st.st_gid == os.getegid()
+            if shared and not st.st_mode & 0o002:
+                continue
+        raise HomePermissionError(
+            f"{path} belongs to another user ({_describe(path)}); medlegal uses only a home of its own user: "
+            "run medlegal as that folder's owner or choose another home"
+        )
 
 
 def _describe(path: Path) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import NotRegularFileError
+from pipeline.errors import HomePermissionError, NotRegularFileError
 from pipeline.operations.home import (
     Claim,
     Home,
@@ -288,3 +288,45 @@ def test_a_claim_moves_under_its_safe_name_and_keeps_the_original(home: Home) ->
     assert claim.path.name == "Doe, John__ERROR forged.pdf" == claim.safe_name
     q = quarantine_claim(claim, home, {"exit_code": 13})
     assert json.loads(q.with_name(q.name + ".error.json").read_text())["file"] == name
+
+
+# --- a home another user could redirect or read is refused (issue 21) -----------------------------------
+
+
+@pytest.mark.parametrize("part", ["root", "inbox", "archive", "database"])
+def test_a_symlinked_home_inbox_folder_or_database_is_refused(tmp_path: Path, part: str) -> None:
+    real = Home(tmp_path / "real").ensure()
+    (real.root / "medlegal.db").write_bytes(b"")
+    home = Home(tmp_path / "home")
+    if part == "root":
+        home.root.symlink_to(real.root)
+        link = home.root
+    else:
+        Home(tmp_path / "home").ensure()
+        link = {"inbox": home.inbox, "archive": home.archive, "database": home.database}[part]
+        if link.is_dir():
+            link.rmdir()
+        link.symlink_to(getattr(real, part) if part != "database" else real.root / "medlegal.db")
+    with pytest.raises(HomePermissionError, match="symbolic link"):
+        home.ensure()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
+@pytest.mark.parametrize("part", ["root", "outbox", "database", "inbox"])
+def test_another_users_home_folder_or_database_is_refused(tmp_path: Path, part: str) -> None:
+    home = Home(tmp_path / "home").ensure()
+    home.database.write_bytes(b"")
+    path = {"root": home.root, "outbox": home.outbox, "database": home.database, "inbox": home.inbox}[part]
+    os.chown(path, 65534, 65534)
+    if part == "inbox":
+        os.chmod(path, 0o2773)  # another user's inbox shared with everyone: refused too
+    with pytest.raises(HomePermissionError, match="belongs to another user"):
+        home.ensure()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
+def test_an_inbox_shared_through_our_group_is_accepted(tmp_path: Path) -> None:
+    home = Home(tmp_path / "home").ensure()
+    os.chown(home.inbox, 65534, os.getegid())
+    os.chmod(home.inbox, 0o2770)
+    home.ensure()
