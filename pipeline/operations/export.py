@@ -255,6 +255,9 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 _OPENER = urllib.request.build_opener(_NoRedirects)
+#: A loopback webhook is reached directly: http_proxy/https_proxy from the environment would send the
+#: records to a proxy (and a proxy's 2xx would count as delivered).
+_DIRECT_OPENER = urllib.request.build_opener(_NoRedirects, urllib.request.ProxyHandler({}))
 
 
 def post_json(url: str, payload: dict[str, Any], key: str, timeout_s: float) -> int:
@@ -268,7 +271,8 @@ def post_json(url: str, payload: dict[str, Any], key: str, timeout_s: float) -> 
         headers={"Content-Type": "application/json", "Idempotency-Key": key, "User-Agent": "medlegal"},
     )
     try:
-        with _OPENER.open(request, timeout=timeout_s) as response:
+        opener = _DIRECT_OPENER if _is_loopback(urllib.parse.urlsplit(url).hostname or "") else _OPENER
+        with opener.open(request, timeout=timeout_s) as response:
             status = int(response.status)
             answered = response.geturl()
     except urllib.error.HTTPError as e:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -292,3 +293,28 @@ def test_a_crash_before_the_export_file_appeared_leaves_its_records_pending(
 
     assert export_file(store, home, "jsonl").exported == [f"{SHA}:1"]
     assert _exported_ids(home.outbox) == [SHA]
+
+
+@pytest.mark.parametrize("hook", [0], indirect=True)
+@pytest.mark.parametrize("variable", ["http_proxy", "HTTP_PROXY"])
+def test_a_loopback_webhook_never_goes_through_a_proxy(hook: _Hook, variable: str) -> None:
+    """A proxy from the environment would receive the records and its 200 would count as delivered; the
+    proxy here answers 200 to anything, so only the hook's own log proves the records reached it."""
+    proxy = _Hook(0)
+    proxy.thread.start()
+    script = (
+        "import sys; from pipeline.operations.export import post_json; "
+        "print(post_json(sys.argv[1], {'n': 1}, 'k-1', 5))"
+    )
+    env = {**os.environ, variable: proxy.url.rsplit("/", 1)[0]}
+    env.pop("no_proxy", None)
+    env.pop("NO_PROXY", None)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script, hook.url], env=env, capture_output=True, text=True, timeout=60
+        )
+    finally:
+        proxy.server.shutdown()
+        proxy.server.server_close()
+    assert done.returncode == 0, done.stderr[-500:]
+    assert len(hook.requests) == 1 and proxy.requests == []
