@@ -1,7 +1,10 @@
 """One Settings model shared by the CLI, the flows and the review app.
 
-Read from MEDLEGAL_* environment variables, then `medlegal.toml` in the working directory (or the file
-named by MEDLEGAL_CONFIG), then these defaults.
+Read from MEDLEGAL_* environment variables, then the configuration file, then these defaults. The file is
+the one MEDLEGAL_CONFIG names, else `~/.config/medlegal/medlegal.toml` (under XDG_CONFIG_HOME when set),
+never one from the working directory: whoever can write a folder medlegal is started in must not choose its
+settings. `pipeline.settings.load_settings` refuses a file that others may write, or read when it holds a
+secret (SECRET_SETTINGS).
 """
 
 from __future__ import annotations
@@ -28,6 +31,19 @@ class OcrMode(StrEnum):
     NEVER_OCR = "never_ocr"
 
 
+#: Settings whose value is a secret: a configuration file that holds one must be readable by its owner only.
+SECRET_SETTINGS = frozenset({"database_url", "review_token", "review_users", "review_secret"})
+
+
+def config_path() -> Path:
+    """The configuration file: MEDLEGAL_CONFIG, else medlegal/medlegal.toml in the user's config folder."""
+    named = os.environ.get("MEDLEGAL_CONFIG")
+    if named:
+        return Path(named)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "medlegal" / "medlegal.toml"
+
+
 def _default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
@@ -35,7 +51,7 @@ def _default_workers() -> int:
 class Settings(BaseSettings):
     """Every tunable of medlegal, with safe defaults."""
 
-    model_config = SettingsConfigDict(env_prefix="MEDLEGAL_", extra="forbid", toml_file="medlegal.toml")
+    model_config = SettingsConfigDict(env_prefix="MEDLEGAL_", extra="forbid")
 
     # Reading and OCR
     ocr_mode: OcrMode = OcrMode.AUTO
@@ -102,6 +118,12 @@ class Settings(BaseSettings):
     #: A review session ends after this many seconds without a request, and this long after it began.
     review_session_idle_s: float = Field(1800.0, gt=0)
     review_session_max_s: float = Field(12 * 3600.0, gt=0)
+    #: Without passwords (this machine only): how long a browser's session, and the name typed into it,
+    #: is kept; no idle limit (the machine's own screen lock guards it).
+    review_local_session_s: float = Field(30 * 86400.0, gt=0)
+    #: Single sign-on: the header (e.g. X-Remote-User) naming the user a reverse proxy signed in; believed
+    #: only from `review_trusted_proxies`. Off by default.
+    review_proxy_user_header: str | None = None
     #: Failed sign-ins allowed per client, and from all clients together, per review_login_window_s.
     review_login_failures: int = Field(5, ge=1)
     review_login_failures_global: int = Field(50, ge=1)
@@ -132,8 +154,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml_path = os.environ.get("MEDLEGAL_CONFIG", "medlegal.toml")
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_path()))
 
     def model_post_init(self, context: Any, /) -> None:
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")

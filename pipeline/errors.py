@@ -2,7 +2,7 @@
 
     MedlegalError                      (exit 1)
     ├── UsageError                     (exit 2)   bad command-line use
-    ├── ConfigError                    (exit 3)   bad setting or medlegal.toml
+    ├── ConfigError                    (exit 3)   bad setting or configuration file
     ├── RulesError                     (exit 4)   a rule file under pipeline/extraction/rules/ is invalid
     ├── DependencyError                (exit 5)   a system tool (tesseract) is missing
     ├── InputError                                the input file cannot be read
@@ -117,7 +117,7 @@ class UsageError(MedlegalError):
 class ConfigError(MedlegalError):
     stage = "settings"
     exit_code = ExitCode.CONFIG
-    hint = "check the MEDLEGAL_* environment variables and medlegal.toml"
+    hint = "check the MEDLEGAL_* environment variables and the configuration file (MEDLEGAL_CONFIG or ~/.config/medlegal/medlegal.toml)"
 
 
 class RulesError(MedlegalError):
