@@ -6,6 +6,7 @@
     ├── archive/YYYY-MM-DD/        originals of processed (and duplicate) reports
     ├── quarantine/                originals that failed, each beside NAME.error.json
     ├── outbox/                    <sha256>.json records, batch-<run id>.jsonl and .csv per run
+    ├── tmp/                       scratch of a worker (OCR page images), `ocr-<host>-<pid>-…`; a dead one's removed
     ├── medlegal.db                the embedded store (SQLite) unless MEDLEGAL_DATABASE_URL is set
     └── prefect/                   Prefect's own state (PREFECT_HOME)
 
@@ -93,6 +94,11 @@ class Home:
         return self.root / "medlegal.db"
 
     @property
+    def tmp(self) -> Path:
+        """Scratch files of workers (page images handed to Tesseract): private, inside the home."""
+        return self.root / "tmp"
+
+    @property
     def prefect_home(self) -> Path:
         return self.root / "prefect"
 
@@ -103,7 +109,7 @@ class Home:
     @property
     def private_folders(self) -> tuple[Path, ...]:
         """The folders only medlegal uses: kept 0700 (the home folder and the inbox may be shared)."""
-        return (self.processing, self.archive, self.quarantine, self.outbox)
+        return (self.processing, self.archive, self.quarantine, self.outbox, self.tmp)
 
     def ensure(self) -> Home:
         """Create missing folders (0700) and keep medlegal's own folders 0700; the home folder and the
@@ -372,7 +378,9 @@ def sha256_file(path: Path) -> str:
 
 
 def clean_temp_outputs(home: Home, older_than_s: float = 60.0) -> int:
-    """Remove our own temporary output files left by a killed run (never an input); returns how many."""
+    """Remove our own temporary files left by a killed run (never an input); returns how many: output
+    files in the outbox older than `older_than_s`, and scratch folders under tmp/ (`ocr-<host>-<pid>-…`)
+    of processes on this host that are gone."""
     removed = 0
     cutoff = time.time() - older_than_s
     for tmp in home.outbox.glob(".*.tmp"):
@@ -380,6 +388,13 @@ def clean_temp_outputs(home: Home, older_than_s: float = 60.0) -> int:
             if tmp.stat().st_mtime < cutoff:
                 tmp.unlink()
                 removed += 1
+    host = socket.gethostname()
+    for scratch in home.tmp.glob(f"*-{host}-*") if home.tmp.is_dir() else ():
+        pid = scratch.name[len(scratch.name.split("-", 1)[0]) + len(host) + 2 :].split("-", 1)[0]
+        if not pid.isdigit() or Path(f"/proc/{pid}").exists() or scratch.is_symlink():
+            continue
+        shutil.rmtree(scratch, ignore_errors=True)
+        removed += 1
     return removed
 
 

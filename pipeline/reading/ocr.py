@@ -18,9 +18,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import socket
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,39 +89,66 @@ class OcrEngine(Protocol):
 class TesseractEngine:
     """Tesseract through pytesseract (`image_to_data`, `image_to_osd`), one process per call.
 
-    The page image is written to a private temporary directory (mode 0700, removed after the call) and
-    handed to pytesseract as a path, so the 1-bit PBM reaches Tesseract without a second encoding.
+    The page image is written to a private folder for the call (mode 0700, under the home's tmp/ when the
+    engine comes from settings, removed after the call; Tesseract writes its output there too) and
+    handed to Tesseract as a path, so the 1-bit PBM reaches Tesseract without a second encoding.
     OMP_THREAD_LIMIT=1 is set in this process's environment, which pytesseract's subprocesses inherit:
     parallelism comes from one Tesseract process per OCR worker, not from OpenMP threads inside one.
     pytesseract's command is a module global; it is set to this engine's `command` before each call (one
     command per process in practice; tests point it at fakes to inject faults).
     """
 
-    def __init__(self, language: str = "eng", timeout_s: float = 60.0, command: str = "tesseract") -> None:
+    def __init__(
+        self,
+        language: str = "eng",
+        timeout_s: float = 60.0,
+        command: str = "tesseract",
+        scratch: Path | None = None,
+    ) -> None:
         self.language = language
         self.timeout_s = timeout_s
         self.command = command
+        self.scratch = scratch
         os.environ["OMP_THREAD_LIMIT"] = "1"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TesseractEngine:
-        """An engine with the language and per-page timeout from settings."""
-        return cls(language=settings.ocr_language, timeout_s=settings.ocr_timeout_s)
+        """An engine with the language and per-page timeout from settings; page images and Tesseract's
+        output go under the home's tmp/ folder (cleaned after a killed worker by `clean_temp_outputs`)."""
+        return cls(
+            language=settings.ocr_language, timeout_s=settings.ocr_timeout_s, scratch=settings.home / "tmp"
+        )
+
+    def _scratch_dir(self) -> tempfile.TemporaryDirectory[str]:
+        """A private folder for one call, named `ocr-<host>-<pid>-…` so a later run on this host can tell
+        a dead worker's leftovers (home.clean_temp_outputs); the system temp folder without a scratch."""
+        prefix = f"ocr-{socket.gethostname()}-{os.getpid()}-"
+        if self.scratch is None:
+            return tempfile.TemporaryDirectory(prefix=prefix)
+        self.scratch.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return tempfile.TemporaryDirectory(prefix=prefix, dir=self.scratch)
 
     def check(self) -> None:
         """Raise DependencyError unless the tesseract command can be found."""
         if shutil.which(self.command) is None:
             raise DependencyError(f"the OCR engine `{self.command}` is not installed or not on PATH")
 
-    def _call(self, fn: Callable[..., str], image: bytes, suffix: str, page: PageImage, **kw: object) -> str:
+    def _call(
+        self, image: bytes, suffix: str, page: PageImage, *, extension: str, lang: str, config: str
+    ) -> str:
+        """Run Tesseract once over `image`; its input and output files stay in one private folder."""
         pytesseract.pytesseract.tesseract_cmd = self.command
-        with tempfile.TemporaryDirectory(prefix="medlegal-ocr-") as tmp:
+        with self._scratch_dir() as tmp:
             path = Path(tmp) / f"page{suffix}"
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as f:
                 f.write(image)
+            out = Path(tmp) / "out"
             try:
-                return fn(str(path), timeout=self.timeout_s, **kw)
+                pytesseract.pytesseract.run_tesseract(
+                    str(path), str(out), extension, lang, config=config, timeout=self.timeout_s
+                )
+                return out.with_name(f"out.{extension}").read_text(encoding="utf-8", errors="replace")
             except pytesseract.TesseractError as e:
                 raise self._fail(str(e.message), e.status, page) from e
             except RuntimeError as e:
@@ -149,7 +177,7 @@ class TesseractEngine:
         """Tesseract OSD (--psm 0); None on pages with too few characters to judge."""
         try:
             out = self._call(
-                pytesseract.image_to_osd, png, ".png", page, config="--psm 0 -c min_characters_to_try=20"
+                png, ".png", page, extension="osd", lang="osd", config="--psm 0 -c min_characters_to_try=20"
             )
         except OcrError as e:
             # Too little text: Tesseract says so, or (exit 0) writes no OSD file at all.
@@ -167,7 +195,14 @@ class TesseractEngine:
     def words(self, image: bytes, *, page: PageImage) -> list[OcrWord]:
         """Words with boxes and confidences from one `image_to_data` call (TSV)."""
         suffix = ".pbm" if image[:2] == b"P4" else ".png"
-        tsv = self._call(pytesseract.image_to_data, image, suffix, page, lang=self.language, config="--psm 3")
+        tsv = self._call(
+            image,
+            suffix,
+            page,
+            extension="tsv",
+            lang=self.language,
+            config="-c tessedit_create_tsv=1 --psm 3",
+        )
         return parse_tsv(tsv)
 
 

@@ -176,3 +176,48 @@ def test_tesseract_runs_single_threaded(tmp_path: Path, settings: Settings) -> N
     finally:
         os.environ["OMP_THREAD_LIMIT"] = "1"
     assert record.read_text().strip() == "1"
+
+
+def test_a_killed_workers_page_images_stay_in_the_home_and_the_next_run_removes_them(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Tesseract's input and output live under the home's tmp/ (never the system's /tmp); after SIGKILL the
+    leftovers of the dead process are removed by the next run's clean-up, a live one's are kept."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from pipeline.operations.home import Home, clean_temp_outputs
+
+    seen = tmp_path / "seen.txt"
+    fake = _fake_tesseract(tmp_path, f'echo "$1" > {seen}; exec sleep 60')
+    home = Home(settings.home).ensure()
+    script = (
+        "import sys; from pathlib import Path; from models.settings import Settings; "
+        "from pipeline.reading.ocr import TesseractEngine, ocr_page; "
+        "from tests.pipeline.reading.test_ocr import _text_page; "
+        "s = Settings(home=Path(sys.argv[1])); e = TesseractEngine.from_settings(s); e.command = sys.argv[2]; "
+        "ocr_page(_text_page(), e, s)"
+    )
+    before = set(Path(tempfile.gettempdir()).iterdir())
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(home.root), str(fake)], start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not seen.exists() or not seen.read_text().strip():
+            assert child.poll() is None and time.monotonic() < deadline, "Tesseract was never started"
+            time.sleep(0.05)
+    finally:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+    image = Path(seen.read_text().strip())
+    assert image.is_relative_to(home.tmp) and image.exists(), "the page image is inside the home"
+    assert stat.S_IMODE(image.parent.stat().st_mode) == 0o700
+    assert not {p for p in set(Path(tempfile.gettempdir()).iterdir()) - before if "tess" in p.name}
+    alive = Path(tempfile.mkdtemp(prefix=f"ocr-{socket.gethostname()}-{os.getpid()}-", dir=home.tmp))
+    assert clean_temp_outputs(home) == 1
+    assert not image.parent.exists() and alive.exists()
