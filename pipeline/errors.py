@@ -172,14 +172,14 @@ class NoPagesError(InputError):
 
 class LimitExceededError(InputError):
     exit_code = ExitCode.LIMIT_EXCEEDED
-    hint = "split the file, or raise the limit in medlegal.toml if it is trusted"
+    hint = "split the file, or raise the limit in the configuration file if it is trusted"
 
 
 class MemoryLimitError(LimitExceededError):
     """The document's worker process ran out of the memory it may use (`worker_memory_mb`)."""
 
     stage = "worker"
-    hint = "split the file, or raise worker_memory_mb in medlegal.toml if it is trusted"
+    hint = "split the file, or raise worker_memory_mb in the configuration file if it is trusted"
 
 
 class NotRegularFileError(InputError):

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from models.settings import Settings
+
+T = TypeVar("T")
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -51,3 +55,20 @@ def batch_settings(args: argparse.Namespace) -> Settings:
         # One "Finished in state Completed()" per document says nothing; failures still show.
         os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "WARNING")
     return settings
+
+
+def in_worker(fn: Callable[[Path, Settings], T], path: Path, settings: Settings) -> T:
+    """`fn(path, settings)` in a document worker process under the batch's limits (worker_memory_mb,
+    document_timeout_s), so one command on a hostile file costs what one batch document may; its error
+    names the file."""
+    from pipeline.errors import MedlegalError
+    from pipeline.operations.workers import run_in_worker
+
+    try:
+        return run_in_worker(
+            fn, path, settings, memory_mb=settings.worker_memory_mb, timeout_s=settings.document_timeout_s
+        )
+    except MedlegalError as e:
+        if e.path is None:
+            e.path = Path(path)
+        raise

@@ -6,8 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
-from pipeline.cli.common import settings_from_args
+from models.settings import Settings
+from pipeline.cli.common import in_worker, settings_from_args
 from pipeline.errors import ExitCode
 
 
@@ -26,20 +28,30 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the sub-command; returns the exit code."""
-    from pipeline.process import process_file
-
+    """Run the sub-command; returns the exit code. The report is read and extracted in a document worker
+    process under the batch's limits (worker_memory_mb, document_timeout_s)."""
     settings = settings_from_args(args)
     if args.explain:
-        from pipeline.extraction.explain import explain
-        from pipeline.extraction.extract import extract
-        from pipeline.extraction.nlp import build_nlp
-        from pipeline.reading.read import read_document
-
-        sys.stdout.write(
-            explain(extract(read_document(args.file, settings), build_nlp(settings), settings)) + "\n"
-        )
+        sys.stdout.write(in_worker(explained, args.file, settings) + "\n")
         return ExitCode.OK
-    result = process_file(args.file, settings)
-    sys.stdout.write(json.dumps(result.record.model_dump(mode="json"), indent=2) + "\n")
+    record = in_worker(record_json, args.file, settings)
+    sys.stdout.write(json.dumps(record, indent=2) + "\n")
     return ExitCode.OK
+
+
+def record_json(path: Path, settings: Settings) -> dict[str, Any]:
+    """In the worker: the report's record as JSON data."""
+    from pipeline.operations.workers import worker_nlp
+    from pipeline.process import process_file
+
+    return process_file(path, settings, worker_nlp()).record.model_dump(mode="json")
+
+
+def explained(path: Path, settings: Settings) -> str:
+    """In the worker: per value, the sentence, the rules and the decision (`--explain`)."""
+    from pipeline.extraction.explain import explain
+    from pipeline.extraction.extract import extract
+    from pipeline.operations.workers import worker_nlp
+    from pipeline.reading.read import read_document
+
+    return explain(extract(read_document(path, settings), worker_nlp(), settings))

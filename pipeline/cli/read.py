@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.cli.common import settings_from_args
+from pipeline.cli.common import in_worker, settings_from_args
 from pipeline.errors import ExitCode
 
 
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the sub-command; returns the exit code."""
     from pipeline.reading.read import read_document
 
-    doc = read_document(args.file, settings_from_args(args))
+    doc = in_worker(read_document, args.file, settings_from_args(args))
     if args.json:
         sys.stdout.write(doc.model_dump_json(indent=2) + "\n")
         return ExitCode.OK

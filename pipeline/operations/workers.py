@@ -151,6 +151,8 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
         except (EOFError, OSError):
             return  # the batch process is gone
         except Exception as e:  # a job that does not unpickle here (a function this worker cannot import)
+            if _out_of_memory(e):  # or the cap was reached while unpickling it
+                _answer_oom(conn, lock)
             with lock:
                 conn.send(("error", error_info(e), False))
             continue

@@ -120,3 +120,25 @@ def test_console_script_ocr_timeout(small_scan: Path, tmp_path: Path) -> None:
     )
     assert proc.returncode == ExitCode.OCR_TIMEOUT
     assert proc.stderr.startswith("medlegal: error: small-scan.png: page 1: Tesseract took longer than 1s")
+
+
+@pytest.mark.parametrize("command", ["read", "extract"])
+@pytest.mark.parametrize(
+    ("variable", "value", "code"),
+    [
+        ("MEDLEGAL_WORKER_MEMORY_MB", "256", ExitCode.LIMIT_EXCEEDED),
+        ("MEDLEGAL_DOCUMENT_TIMEOUT_S", "0.001", ExitCode.OCR_TIMEOUT),
+    ],
+    ids=["memory", "time"],
+)
+def test_read_and_extract_run_under_the_batchs_worker_limits(
+    report: Path, tmp_path: Path, command: str, variable: str, value: str, code: ExitCode
+) -> None:
+    """A hostile file costs one capped worker process, as in the batch: past worker_memory_mb or
+    document_timeout_s the command stops with the batch's exit code and one line (issue 21)."""
+    env = {**os.environ, variable: value, "MEDLEGAL_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [MEDLEGAL, command, str(report)], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == code, done.stderr[-300:]
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stdout == ""
