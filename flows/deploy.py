@@ -58,7 +58,17 @@ def local_prefect_server(home: Path, timeout_s: float = 120.0) -> Iterator[str]:
     log_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     env = {**os.environ, "PREFECT_API_URL": ""}
     env.pop("PREFECT_API_URL")
-    with log_path.open("ab") as out:
+    # Any local account can reach 127.0.0.1: the API asks for a password (basic auth, a random one per
+    # start, given to this process's Prefect client and recorded in the 0600 server.json for `process`),
+    # and answers no other web origin than its own (no `access-control-allow-origin: *`). A page in a
+    # browser, DNS rebinding included, cannot send the password.
+    auth = f"medlegal:{secrets.token_urlsafe(32)}"
+    env["PREFECT_SERVER_API_AUTH_STRING"] = auth
+    env["PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS"] = f"http://127.0.0.1:{port}"
+    env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    previous_auth = os.environ.get("PREFECT_API_AUTH_STRING")
+    os.environ["PREFECT_API_AUTH_STRING"] = auth
+    with os.fdopen(os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
             stdout=out,
@@ -84,6 +94,10 @@ def local_prefect_server(home: Path, timeout_s: float = 120.0) -> Iterator[str]:
         yield api_url
     finally:
         _stop(proc)
+        if previous_auth is None:
+            os.environ.pop("PREFECT_API_AUTH_STRING", None)
+        else:
+            os.environ["PREFECT_API_AUTH_STRING"] = previous_auth
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -230,7 +244,8 @@ def serve_nightly(settings: Settings, *, deployment_name: str = "nightly") -> No
 
         # `medlegal process` in another shell finds this server and the listener here.
         listener = stack.enter_context(on_demand_listener(settings))
-        stack.enter_context(record_server(Path(settings.home), api_url, listener))
+        auth = os.environ.get("PREFECT_API_AUTH_STRING")
+        stack.enter_context(record_server(Path(settings.home), api_url, listener, auth=auth))
         sys.stderr.write(
             f"medlegal: serving '{nightly_inbox.name}/{deployment_name}' on cron '{settings.schedule_cron}' "
             f"({settings.timezone}); Prefect API {api_url}; home {Path(settings.home).resolve()}\n"

@@ -82,9 +82,12 @@ class Listener:
 
 
 @contextlib.contextmanager
-def record_server(home: Path, api_url: str, listener: Listener | None = None) -> Iterator[Path]:
-    """Record `api_url` (and `listener`) as this home's running server for the duration of the block
-    (file mode 0600); the record is removed on the way out unless another `serve` replaced it since."""
+def record_server(
+    home: Path, api_url: str, listener: Listener | None = None, *, auth: str | None = None
+) -> Iterator[Path]:
+    """Record `api_url` (with its `auth` string, and `listener`) as this home's running server for the
+    duration of the block (file mode 0600); the record is removed on the way out unless another `serve`
+    replaced it since."""
     path = state_path(home)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     mine: dict[str, Any] = {
@@ -95,6 +98,8 @@ def record_server(home: Path, api_url: str, listener: Listener | None = None) ->
     }
     if listener is not None:
         mine["on_demand"] = dataclasses.asdict(listener)
+    if auth:
+        mine["api_auth"] = auth
     write_atomic(path, json.dumps(mine, indent=2).encode())
     try:
         yield path
@@ -292,6 +297,8 @@ class PrefectApi:
     source: Literal["environment", "serve", "ephemeral"]
     why: str
     """For the ephemeral case, one line saying why no server is used."""
+    auth: str | None = None
+    """The basic-auth string a `serve`-started server asks for (from server.json)."""
 
 
 def find_prefect_api(home: Path, timeout_s: float = HEALTH_TIMEOUT_S) -> PrefectApi:
@@ -306,7 +313,8 @@ def find_prefect_api(home: Path, timeout_s: float = HEALTH_TIMEOUT_S) -> Prefect
     recorded = recorded_server(home)
     if recorded and recorded != configured:
         if healthy(recorded, timeout_s):
-            return PrefectApi(recorded, "serve", "")
+            auth = _recorded(home).get("api_auth")
+            return PrefectApi(recorded, "serve", "", auth if isinstance(auth, str) and auth else None)
         log.info("the Prefect server recorded in %s does not answer", state_path(home))
     return PrefectApi(None, "ephemeral", why)
 
@@ -319,4 +327,6 @@ def use_prefect_api(home: Path, timeout_s: float = HEALTH_TIMEOUT_S) -> PrefectA
         os.environ["PREFECT_API_URL"] = api.url
     else:
         os.environ.pop("PREFECT_API_URL", None)
+    if api.auth:
+        os.environ["PREFECT_API_AUTH_STRING"] = api.auth
     return api

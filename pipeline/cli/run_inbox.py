@@ -28,12 +28,15 @@ def run(args: argparse.Namespace) -> int:
     if regular_files(home.inbox) and settings.task_runner == "threads" and not settings.dask_address:
         # The document workers load the pipeline while Prefect starts.
         warm_workers(settings.batch_workers, settings.worker_memory_mb)
-    from flows.inbox import nightly_inbox
+    from flows.inbox import nightly_inbox, run_in_home
     from flows.tasks import build_task_runner
     from pipeline.operations.summaries import summary_text
 
-    summary = nightly_inbox.with_options(task_runner=build_task_runner(settings))(
-        home=str(settings.home), reprocess=args.reprocess, progress=not args.no_progress
+    summary = run_in_home(
+        str(settings.home),
+        nightly_inbox.with_options(task_runner=build_task_runner(settings)),
+        reprocess=args.reprocess,
+        progress=not args.no_progress,
     )
     sys.stdout.write(summary_text(summary) + "\n")
     return ExitCode.OK

@@ -191,3 +191,12 @@ def test_prefect_keeps_sha_prefixes_not_file_names(flow_settings: Settings, tmp_
             kept = [json.dumps(flow_run.parameters), *(t.name for t in tasks)]
             assert not [k for k in kept if "Maria" in k or "Roe" in k], kept
     assert not [a for a in artifacts if "Maria" in str(a.data) or "Roe" in str(a.data)]
+
+
+def test_a_flow_run_cannot_choose_the_home() -> None:
+    """Anyone who can reach the Prefect API can start a served flow with parameters: none of them may
+    point it at another home (an inbox linked to the real one, a database others can read) (issue 21)."""
+    import inspect
+
+    assert "home" not in inspect.signature(nightly_inbox.fn).parameters
+    assert set(nightly_inbox.parameters.properties) == {"reprocess", "progress"}

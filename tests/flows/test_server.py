@@ -6,6 +6,7 @@ replacing the flow call (the only mock)."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -207,3 +208,44 @@ def test_serve_and_process_must_agree_on_processing_settings_only(tmp_path: Path
         assert settings_fingerprint(base.model_copy(update=update)) == same, update
     for update in ({"ocr_mode": "force_ocr"}, {"batch_workers": 3}, {"home": tmp_path / "other"}):
         assert settings_fingerprint(base.model_copy(update=update)) != same, update
+
+
+def test_the_prefect_server_serve_starts_asks_for_a_password_and_allows_no_other_origin(
+    tmp_path: Path,
+) -> None:
+    """Any local account reaches 127.0.0.1: the API of the server `serve` starts answers 401 without the
+    password this process was given (recorded in the 0600 server.json for `process`), names no foreign
+    origin in CORS, and its log is owner-only (issue 21)."""
+    import base64
+    import stat
+    import urllib.error
+    import urllib.request
+
+    from flows.deploy import local_prefect_server
+
+    home = tmp_path / "home"
+
+    def call(url: str, auth: str | None, origin: str | None = None) -> tuple[int, dict[str, str]]:
+        request = urllib.request.Request(url, data=b"{}", method="POST")
+        request.add_header("Content-Type", "application/json")
+        if auth:
+            request.add_header("Authorization", "Basic " + base64.b64encode(auth.encode()).decode())
+        if origin:
+            request.add_header("Origin", origin)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as r:
+                return r.status, dict(r.headers)
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers)
+
+    with local_prefect_server(home) as api_url:
+        auth = os.environ["PREFECT_API_AUTH_STRING"]
+        assert call(f"{api_url}/flows/filter", None)[0] == 401
+        status, headers = call(f"{api_url}/flows/filter", auth, origin="http://evil.example")
+        assert status == 200
+        assert headers.get("access-control-allow-origin") in (None, api_url.rsplit("/api", 1)[0])
+        with record_server(home, api_url, auth=auth) as path:
+            assert json.loads(path.read_text())["api_auth"] == auth
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE((home / "prefect" / "server.log").stat().st_mode) == 0o600
+    assert "PREFECT_API_AUTH_STRING" not in os.environ
