@@ -21,7 +21,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from models.settings import Settings
 from pipeline.errors import MedlegalError
-from pipeline.operations.batch import Batch, close_batch, fail_claim, process_claim
+from pipeline.operations.batch import Batch, close_batch, fail_claim, process_claim, submit_bounded
 from pipeline.operations.home import Claim
 from pipeline.operations.outcomes import BatchSummary, DocumentOutcome
 from pipeline.operations.progress import Progress
@@ -61,14 +61,18 @@ def fan_out(batch: Batch, *, progress: bool = True) -> list[DocumentOutcome]:
     doc_task = process_document.with_options(
         retries=settings.task_retries, retry_delay_seconds=settings.task_retry_delay_s
     )
-    futures: dict[PrefectFuture[DocumentOutcome], Claim] = {
-        doc_task.submit(claim, batch.context): claim for claim in batch.claims
-    }
-    bar = Progress(len(futures), enabled=progress)
+    bar = Progress(batch.expected, enabled=progress)
     outcomes: list[DocumentOutcome] = []
+
+    def first_done(futures: set[PrefectFuture[DocumentOutcome]]) -> PrefectFuture[DocumentOutcome]:
+        return next(as_completed(list(futures)))
+
+    # Files are claimed as task slots free up (twice the workers in flight), so runs sharing a home split it.
+    in_flight = 2 * settings.batch_workers
     try:
-        for future in as_completed(list(futures)):
-            claim = futures[future]
+        for future, claim in submit_bounded(
+            batch, lambda c: doc_task.submit(c, batch.context), first_done, in_flight
+        ):
             try:
                 outcome = future.result()
             except Exception as e:  # retries exhausted, or the worker died: quarantine, go on

@@ -24,10 +24,11 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from models.record import ReportRecord
 from models.settings import Settings
@@ -67,14 +68,19 @@ from pipeline.operations.workers import run_in_worker, warm_workers, worker_nlp
 
 log = logging.getLogger(__name__)
 
+F = TypeVar("F")
+
 
 def rules_version() -> str:
-    """The version of the extraction rules (`pipeline.extraction.extract.RULES_VERSION`), "0" when not declared."""
+    """The version of the extraction rules (`pipeline.extraction.rules.RULES_VERSION`), "0" when not declared.
+
+    Read from the rules package, not from the extraction stage that re-exports it: importing that loads
+    spaCy (2 s), which the batch process does not need (its document workers load it)."""
     try:
-        from pipeline.extraction import extract
+        from pipeline.extraction import rules
     except ImportError:
         return "0"
-    return str(getattr(extract, "RULES_VERSION", "0"))
+    return str(getattr(rules, "RULES_VERSION", "0"))
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,13 @@ class BatchContext:
 
 @dataclass
 class Batch:
-    """An opened batch: its context, the files it claimed, and those it quarantined while claiming."""
+    """An opened batch: its context, the files it claimed, the inbox files it will claim one at a time
+    (`take`), and those it quarantined while claiming.
+
+    Inbox files are claimed as workers free up, not all at once: two runs sharing one home (two
+    processes, or two machines on a shared folder) split the inbox between them, each claim a rename only
+    one of them wins. A run killed mid-batch leaves only the files it was working on claimed; the next run
+    recovers them (`recover_stale_claims`)."""
 
     context: BatchContext
     trigger: str
@@ -108,6 +120,56 @@ class Batch:
     waiting: int = 0
     #: Outcomes of claims finished while the batch opened: refused (not a regular file) or unreadable.
     settled: list[DocumentOutcome] = field(default_factory=list)
+    #: Settled inbox files not claimed yet; `take` claims them one by one.
+    pending: list[Path] = field(default_factory=list)
+    #: How many files `take` claimed (the given and recovered ones included).
+    taken: int = 0
+
+    @property
+    def expected(self) -> int:
+        """How many documents this batch expects to process (for a progress bar): some pending files
+        may go to another run."""
+        return len(self.claims) + len(self.pending)
+
+    def take(self) -> Iterator[Claim]:
+        """The batch's claims, hashed: first those claimed when it opened, then each pending inbox file as
+        it is claimed (one another run took first is skipped; one that cannot be hashed is quarantined
+        into `settled`)."""
+        while self.claims:
+            self.taken += 1
+            yield self.claims.pop(0)
+        ctx = self.context
+        while self.pending:
+            path = self.pending.pop(0)
+            claim = claim_inbox_file(path, ctx.home, ctx.run_id)
+            if claim is None:
+                continue
+            hashed = _hash_claims([claim], ctx, self.settled)
+            if hashed:
+                self.taken += 1
+                yield hashed[0]
+
+
+def submit_bounded(
+    batch: Batch, submit: Callable[[Claim], F], wait_one: Callable[[set[F]], F], limit: int
+) -> Iterator[tuple[F, Claim]]:
+    """Feed the batch's claims to `submit` with at most `limit` in flight (so files are claimed only as
+    workers free up), yielding each finished future with its claim. `wait_one` blocks until one of the
+    given futures is done and returns it."""
+    inflight: dict[F, Claim] = {}
+    claims = batch.take()
+    more = True
+    while True:
+        while more and len(inflight) < max(1, limit):
+            claim = next(claims, None)
+            if claim is None:
+                more = False
+                break
+            inflight[submit(claim)] = claim
+        if not inflight:
+            return
+        done = wait_one(set(inflight))
+        yield done, inflight.pop(done)
 
 
 def _in_process_workers(settings: Settings) -> bool:
@@ -164,17 +226,14 @@ def open_batch(
     claims = recover_stale_claims(home, run_id, settings.stale_claim_s)
     waiting = 0
     refused: list[tuple[Claim, str]] = []
+    pending: list[Path] = []
     if files is None:
         for path, why in refused_entries(home):
             claim = claim_inbox_file(path, home, run_id)
             if claim is not None:
                 refused.append((claim, why))
-        ready = scan_inbox(home, settings.inbox_settle_s)
-        waiting = len(regular_files(home.inbox)) - len(ready)
-        for path in ready:
-            claim = claim_inbox_file(path, home, run_id)
-            if claim is not None:
-                claims.append(claim)
+        pending = scan_inbox(home, settings.inbox_settle_s)
+        waiting = len(regular_files(home.inbox)) - len(pending)
     else:
         inbox = home.inbox.resolve()
         for path in files:
@@ -187,15 +246,16 @@ def open_batch(
                 claims.append(claim_copy(path, home, run_id))
     settled = [fail_claim(c, ctx, NotRegularFileError(why)) for c, why in refused]
     claims = _hash_claims(claims, ctx, settled)
-    if claims and _in_process_workers(settings):
-        warm_workers(min(settings.batch_workers, len(claims)), settings.worker_memory_mb)
+    if (claims or pending) and _in_process_workers(settings):
+        warm_workers(min(settings.batch_workers, len(claims) + len(pending)), settings.worker_memory_mb)
     log.info(
-        "run %s (%s): %d file(s) claimed, %d recovered, %d refused, %d waiting",
+        "run %s (%s): %d file(s) claimed, %d recovered, %d refused, %d to claim, %d waiting",
         run_id,
         trigger,
         len(claims) + len(settled),
         sum(c.origin == "recovered" for c in claims),
         len(settled),
+        len(pending),
         max(waiting, 0),
     )
     return Batch(
@@ -205,6 +265,7 @@ def open_batch(
         started=time.monotonic(),
         waiting=max(waiting, 0),
         settled=settled,
+        pending=pending,
     )
 
 
@@ -463,16 +524,22 @@ def run_batch(
 ) -> BatchSummary:
     """One batch on a thread pool, without Prefect (same effects as the nightly flow)."""
     batch = open_batch(settings, trigger, files=files, reprocess=reprocess)
-    bar = Progress(len(batch.claims), enabled=progress)
+    bar = Progress(batch.expected, enabled=progress)
     outcomes: list[DocumentOutcome] = []
+    size = workers or settings.batch_workers
     try:
-        with ThreadPoolExecutor(max_workers=workers or settings.batch_workers) as pool:
-            futures = {pool.submit(process_with_retries, c, batch.context): c for c in batch.claims}
-            for fut in as_completed(futures):
+        with ThreadPoolExecutor(max_workers=size) as pool:
+
+            def first_done(futures: set[Future[DocumentOutcome]]) -> Future[DocumentOutcome]:
+                return next(as_completed(futures))
+
+            for fut, claim in submit_bounded(
+                batch, lambda c: pool.submit(process_with_retries, c, batch.context), first_done, size
+            ):
                 try:
                     outcome = fut.result()
                 except Exception as e:  # a bug in finishing a claim: quarantine, go on
-                    outcome = fail_claim(futures[fut], batch.context, e)
+                    outcome = fail_claim(claim, batch.context, e)
                 outcomes.append(outcome)
                 bar.advance(outcome)
     finally:

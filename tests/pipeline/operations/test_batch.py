@@ -23,7 +23,7 @@ from pipeline.operations.names import MAX_NAME_BYTES
 from pipeline.operations.store import Store, database_url
 from pipeline.operations.workers import live_worker_pids
 from tests.support import faults, inputs, privileges
-from tests.support.batch import files_in, report_pages
+from tests.support.batch import files_in, make_inbox, report_pages
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -248,3 +248,76 @@ def test_unreadable_and_truncated_files_get_their_own_errors_not_internal_error(
     assert sorted(files_in(home.quarantine)) == sorted(
         ["cut.tif", "cut.tif.error.json", "locked.pdf", "locked.pdf.error.json"]
     )
+
+
+# --- many runners, one inbox (issue 21) -----------------------------------------------------------------
+
+_RUNNER = """
+import sys, time
+from pathlib import Path
+from models.settings import Settings
+from pipeline.operations.batch import run_batch
+from pipeline.operations.workers import warm_workers
+
+home, go = Path(sys.argv[1]), Path(sys.argv[2])
+settings = Settings(home=home, batch_workers=1, inbox_settle_s=0)
+warm_workers(1, settings.worker_memory_mb, wait=True)
+print("ready", flush=True)
+while not go.exists():
+    time.sleep(0.01)
+summary = run_batch(settings, trigger="runner", workers=1)
+print("processed", summary.counts["processed"], flush=True)
+"""
+
+
+def _runners(home: Path, go: Path, count: int) -> list[subprocess.Popen[str]]:
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _RUNNER, str(home), str(go)],
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        for _ in range(count)
+    ]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    go.touch()
+    return procs
+
+
+def test_two_processes_sharing_a_home_split_the_inbox_and_process_each_file_once(
+    batch_settings: Settings, home: Home, tmp_path: Path
+) -> None:
+    names = make_inbox(home.inbox, 10)
+    procs = _runners(home.root, tmp_path / "go", 2)
+    counts = []
+    for p in procs:
+        out, _ = p.communicate(timeout=600)
+        assert p.returncode == 0
+        counts.append(int(out.split()[-1]))
+    assert sum(counts) == 10 and min(counts) > 0, f"the inbox was not shared: {counts}"
+    assert files_in(home.archive) == names and files_in(home.inbox) == [] and files_in(home.quarantine) == []
+    assert len(_store(home).documents_overview()) == 10
+
+
+def test_a_runner_killed_mid_batch_loses_nothing_and_the_next_run_finishes_its_files(
+    batch_settings: Settings, home: Home, tmp_path: Path
+) -> None:
+    import signal
+    import time
+
+    names = make_inbox(home.inbox, 8)
+    killed, survivor = _runners(home.root, tmp_path / "go", 2)
+    deadline = time.monotonic() + 120
+    while not list(home.archive.rglob("*.pdf")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.wait()
+    survivor.communicate(timeout=600)
+    assert survivor.returncode == 0
+    # The killed run's claims are recovered by the next run once its process is gone.
+    run_batch(batch_settings.model_copy(update={"inbox_settle_s": 0}), trigger="after", workers=1)
+    assert files_in(home.archive) == names, "every file archived exactly once"
+    assert files_in(home.inbox) == [] and files_in(home.quarantine) == [] and files_in(home.processing) == []
+    assert len(_store(home).documents_overview()) == 8
