@@ -17,7 +17,7 @@ from models.record import (
 )
 from models.record import CitedFinding as RecordCitedFinding
 
-DisagreementField = str  # "wpi" | "mmi_status" | "mmi_date" | "apportionment"
+DisagreementField = str  # "wpi" | "mmi_status" | "mmi_date" | "apportionment" | "combined_wpi" | "rating"
 
 
 class _Model(BaseModel):
@@ -222,6 +222,11 @@ class Disagreement(_Model):
     # Contract v1.1: the rating each side gives, and the disagreement priced in one line.
     ratings: list[DisagreementRating] = Field(default_factory=list)
     priced: str | None = None
+    # Extensions: how many PD points the sides' ratings are apart (the disagreements are ranked by it,
+    # widest first; null when fewer than two sides are rated), and the reports whose value differs from
+    # the controlling report's, else from the most common value (all of them when there is none).
+    spread: int | None = None
+    differing: list[str] = Field(default_factory=list)
 
 
 class CaseView(_Model):
@@ -238,6 +243,8 @@ class CaseView(_Model):
     # Extensions: the occupation and earnings every report of the case is rated with.
     occupation: RatingOccupation = Field(default_factory=RatingOccupation)
     earnings: float | None = None
+    # Extension: the report (sha256) the paralegal set as controlling (the one the case relies on), or null.
+    controlling_report: str | None = None
 
 
 class CaseSummary(_Model):

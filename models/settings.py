@@ -130,6 +130,14 @@ class Settings(BaseSettings):
     review_login_window_s: float = Field(300.0, gt=0)
     #: Mark cookies `Secure` (the app is reached over https, e.g. behind a TLS proxy).
     review_secure_cookies: bool = False
+    #: TLS certificate and key (PEM files) for `medlegal review --host` beyond this machine: required there
+    #: (reports would cross the network in clear otherwise), unused on 127.0.0.1 (docs/operations.md).
+    review_tls_certfile: Path | None = None
+    review_tls_keyfile: Path | None = None
+    #: A client must send a request's headers within this many seconds (slow "slowloris" clients are
+    #: disconnected); connections at once past `review_max_connections` get 503.
+    review_header_timeout_s: float = Field(10.0, gt=0)
+    review_max_connections: int = Field(100, ge=1)
     #: Addresses of reverse proxies whose X-Forwarded-Proto / X-Forwarded-For the review app believes.
     review_trusted_proxies: list[str] = Field(default_factory=list)
     #: Largest upload request (all its files together), and files per upload request.

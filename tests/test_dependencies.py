@@ -15,9 +15,13 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The first release without the published CVEs (issue 11, item 17), and a release before it.
+#: Package -> (the floor, the last release below it with a published advisory): the 2026 advisories of
+#: starlette (CVE-2026-48710, CVE-2026-48818, GHSA-82w8-qh3p-5jfq), python-multipart (CVE-2026-40347,
+#: CVE-2026-42561) and Pillow (CVE-2026-40192), named beside each floor in pyproject.toml (issue 21).
 FLOORS = {
-    "starlette": ("0.49.1", "0.49.0"),
-    "python-multipart": ("0.0.18", "0.0.17"),
+    "starlette": ("1.3.1", "1.3.0"),
+    "python-multipart": ("0.0.27", "0.0.26"),
+    "pillow": ("12.2", "12.1.1"),
     "pdfminer-six": ("20251107", "20250506"),
 }
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from models.case import CaseView, PageRef
+from models.case import CaseView, CitedFinding, PageRef
 from pipeline.cases.deadlines import REMINDER
 from pipeline.cases.rating import LABEL as RATING_LABEL
 from pipeline.cases.received import FORMATS_HINT, SOURCE_LABELS, parse_day
@@ -95,7 +95,12 @@ FIELD_NAMES = {
     "mmi_status": "MMI status",
     "mmi_date": "MMI date",
     "apportionment": "Apportionment",
+    "combined_wpi": "Combined WPI",
+    "rating": "Rating (PD)",
 }
+
+#: The unit each compared field's values are in.
+FIELD_UNITS = {"wpi": "%", "apportionment": "% industrial", "combined_wpi": "%", "rating": "% PD"}
 
 
 def case_url(key: str) -> str:
@@ -160,6 +165,61 @@ def _apportionment_text(body_part: str | None, laterality: str | None, ind: obje
     return text + (f" / non-industrial {_num(non)}%" if non is not None else "")
 
 
+def _page_href(sha: str, page: int | None) -> str:
+    """The document page at `page` (its first page when the page is unknown)."""
+    return f"/doc/{sha}?page={page}" if page else f"/doc/{sha}"
+
+
+def _cited_href(c: CitedFinding) -> str:
+    """Where the citing report states the finding: the page of its first evidence."""
+    evidence = [
+        *([c.mmi.evidence] if c.mmi and c.mmi.evidence else []),
+        *(i.evidence for i in c.impairments if i.evidence),
+        *(a.evidence for a in c.apportionment if a.evidence),
+    ]
+    return _page_href(c.cited_in, evidence[0].page if evidence else None)
+
+
+def _opinion_href(
+    view: CaseView,
+    field: str,
+    body_part: str | None,
+    laterality: str | None,
+    sha: str,
+    fields: Mapping[str, dict[Any, str]],
+) -> str:
+    """A disagreement's value on its report's page, its evidence box selected when it has one."""
+    report = next((r for r in view.reports if r.sha256 == sha), None)
+    if report is None:
+        return f"/doc/{sha}"
+    found = fields.get(sha, {})
+    if field == "wpi":
+        part = (body_part or "").strip().lower()
+        imp = next(
+            (
+                i
+                for i in report.impairments
+                if i.body_part.strip().lower() == part and i.laterality == laterality
+            ),
+            None,
+        )
+        return _href(sha, "impairments", imp.evidence if imp else None, found)
+    if field in ("mmi_status", "mmi_date"):
+        return _href(sha, "mmi", report.mmi.evidence, found)
+    if field == "apportionment":
+        part = (body_part or "").strip().lower()
+        ap = next(
+            (
+                a
+                for a in report.apportionment
+                if (a.body_part or "").strip().lower() == part and a.laterality == laterality
+            ),
+            None,
+        )
+        return _href(sha, "apportionment", ap.evidence if ap else None, found)
+    return f"/doc/{sha}"
+
+
 def case_page(
     view: CaseView,
     bodies: Mapping[str, dict[str, Any]],
@@ -171,17 +231,22 @@ def case_page(
     and the duplicates' labels; `filenames` the file names of duplicates.
     """
     labels = {r.sha256: who(r.type, r.evaluator.name) for r in view.reports}
+    # Only the values that differ from the controlling report's (else from the most common value) are
+    # marked: with three doctors, the one who stands apart, not every cell.
     wpi_dis: set[tuple[str | None, str | None, str]] = set()
     mmi_dis: set[str] = set()
     app_dis: set[str] = set()
+    combined_dis: set[str] = set()
     for d in view.disagreements:
-        for v in d.values:
+        for sha in d.differing:
             if d.field == "wpi":
-                wpi_dis.add((d.body_part, d.laterality, v.report))
+                wpi_dis.add((d.body_part, d.laterality, sha))
             elif d.field in ("mmi_status", "mmi_date"):
-                mmi_dis.add(v.report)
+                mmi_dis.add(sha)
             elif d.field == "apportionment":
-                app_dis.add(v.report)
+                app_dis.add(sha)
+            elif d.field == "combined_wpi":
+                combined_dis.add(sha)
 
     fields = {r.sha256: evidence_fields(bodies.get(r.sha256) or {}) for r in view.reports}
     parts: list[tuple[str, str | None]] = []
@@ -232,6 +297,8 @@ def case_page(
                     for d in r.duplicates
                 ],
                 "combined": _num(r.combined_wpi) if r.combined_wpi is not None else "",
+                "combined_disagree": r.sha256 in combined_dis,
+                "controlling": r.sha256 == view.controlling_report,
                 "rating": rating.value,
                 "rating_basis": rating.basis or "",
                 "rating_reason": rating.reason or "",
@@ -281,11 +348,21 @@ def case_page(
         name = FIELD_NAMES.get(d.field, d.field)
         if d.body_part or d.laterality:
             name += f", {part_label(d.body_part, d.laterality)}"
+        unit = FIELD_UNITS.get(d.field, "")
         disagreements.append(
             {
                 "label": name,
+                "field": d.field,
+                "spread": d.spread,
+                "priced": d.priced or "",
                 "opinions": [
-                    {"who": labels.get(v.report) or who(v.type, v.evaluator), "value": _num(v.value)}
+                    {
+                        "who": labels.get(v.report) or who(v.type, v.evaluator),
+                        "value": _num(v.value).replace("_", " ") + unit,
+                        "href": _opinion_href(view, d.field, d.body_part, d.laterality, v.report, fields),
+                        "differs": v.report in d.differing,
+                        "controlling": v.report == view.controlling_report,
+                    }
                     for v in d.values
                 ],
             }
@@ -296,6 +373,7 @@ def case_page(
         physician = " ".join(x for x in (c.physician.role or "", c.physician.name or "") if x)
         cited.append(
             {
+                "href": _cited_href(c),
                 "cited_in": labels.get(c.cited_in, c.cited_in[:12]),
                 "physician": physician or "—",
                 "report_date": c.report_date,
@@ -303,6 +381,13 @@ def case_page(
                 "wpi": ", ".join(
                     f"{part_label(i.body_part, i.laterality)} {_num(i.wpi)}" for i in c.impairments
                 ),
+                "wpi_links": [
+                    {
+                        "text": f"{part_label(i.body_part, i.laterality)} {_num(i.wpi)}",
+                        "href": _page_href(c.cited_in, i.evidence.page if i.evidence else None),
+                    }
+                    for i in c.impairments
+                ],
                 "apportionment": "; ".join(
                     _apportionment_text(a.body_part, a.laterality, a.industrial_pct, a.nonindustrial_pct)
                     for a in c.apportionment
@@ -324,6 +409,8 @@ def case_page(
         "apportionment_cells": apportionment_cells,
         "disagreements": disagreements,
         "cited": cited,
+        "controlling": view.controlling_report,
+        "controlling_label": labels.get(view.controlling_report or "", ""),
         "rating_label": view.labels.get("standard_rating") or RATING_LABEL,
         "reminder_label": view.labels.get("objection_deadline") or REMINDER,
     }

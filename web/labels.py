@@ -78,11 +78,24 @@ FIELD_LABELS = {
     "apportionment": "Apportionment",
     "work_restrictions": "Work restrictions",
     "future_medical": "Future medical care",
+    "future_medical.provided": "Future medical care",
+    "future_medical.text": "Future medical care: what care",
     "cited_findings": "Other doctors' findings",
 }
 
-_INDEXED = re.compile(r"^(\w+)\[(\d+)\](?:\.(\w+))?$")
-_PART_FIELDS = {"wpi": "WPI", "body_part": "body part", "laterality": "side", "physician": "physician"}
+_INDEXED = re.compile(r"^((?:claim\.)?\w+)\[(\d+)\](?:\.(\w+))?$")
+_PART_FIELDS = {
+    "wpi": "WPI",
+    "body_part": "body part",
+    "laterality": "side",
+    "physician": "physician",
+    "industrial_pct": "industrial share",
+    "nonindustrial_pct": "non-industrial share",
+    "type": "type",
+    "start": "date (start)",
+    "end": "end",
+    "text": "text",
+}
 
 
 def status_label(code: str | None) -> str:
@@ -109,7 +122,8 @@ def field_label(path: str | None) -> str:
     m = _INDEXED.match(path)
     if m:
         name, index, sub = m.groups()
-        base = FIELD_LABELS.get(name, name.replace("_", " ").capitalize()).split(" (")[0].rstrip("s")
+        base = FIELD_LABELS.get(name, name.replace("_", " ").capitalize()).split(" (")[0]
+        base = base[:-3] + "y" if base.endswith("ies") else base.rstrip("s")
         text = f"{base} {int(index) + 1}"
         return f"{text}: {_PART_FIELDS.get(sub, sub.replace('_', ' '))}" if sub else text
     return path.split(".")[-1].replace("_", " ").capitalize()

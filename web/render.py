@@ -33,10 +33,18 @@ _NO_SUCH_PAGE = 3
 _PLAUSIBLE_DPI = (100.0, 1200.0)
 _LETTER_LONG_SIDE_IN = 11.0
 _LOCK = threading.Lock()
+#: Renders running or waiting at once; past it `render_page` answers RenderBusy at once (the app: 503), so
+#: a slow page cannot pile up every worker thread of the app behind the one renderer.
+RENDER_QUEUE = 4
+_SLOTS = threading.BoundedSemaphore(RENDER_QUEUE)
 
 
 class RenderFailed(Exception):
     """The child could not draw the page (a broken file, the memory limit, the timeout)."""
+
+
+class RenderBusy(Exception):
+    """RENDER_QUEUE renders are running or waiting already: try again in a moment."""
 
 
 def capped_size(width_pt: float, height_pt: float, max_pixels: int = MAX_RENDER_PIXELS) -> tuple[int, int]:
@@ -52,7 +60,18 @@ def capped_size(width_pt: float, height_pt: float, max_pixels: int = MAX_RENDER_
 def render_page(original: Path, page: int, out: Path, max_input_pixels: int) -> tuple[float, float]:
     """Draw page `page` (from 1) of `original` into the PNG `out`; the page's size in points.
 
-    Raises LookupError when there is no such page, RenderFailed when the child failed."""
+    Raises LookupError when there is no such page, RenderFailed when the child failed, RenderBusy when
+    RENDER_QUEUE renders are under way."""
+    if not _SLOTS.acquire(blocking=False):
+        raise RenderBusy(f"{RENDER_QUEUE} pages are being drawn already")
+    try:
+        return _render(original, page, out, max_input_pixels)
+    finally:
+        _SLOTS.release()
+
+
+def _render(original: Path, page: int, out: Path, max_input_pixels: int) -> tuple[float, float]:
+    """`render_page` once it has a slot: one child at a time under the web's lock."""
     tmp = out.with_name(f".{out.name}.{os.getpid()}.{threading.get_ident()}.part")
     root = Path(__file__).resolve().parents[1]
     paths = [str(root), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]

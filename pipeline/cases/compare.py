@@ -14,10 +14,19 @@ that gives one, when there are two or more different values:
 - `mmi_date`: the MMI dates of reports that found MMI reached, differing.
 - `apportionment`: the industrial share differing, overall (body_part null) or per body part and side.
   The industrial share is `industrial_pct`, or 100 - `nonindustrial_pct` when only that is stated.
+- `combined_wpi`: the combined WPI the reports state differing (9 against 12).
+- `rating`: the PD percent of each report's own rating (`CaseReport.rating.pd`) differing.
+
+`rank(found)` orders them by how much they change the rating, once each side's rating is beside them
+(`full_rating.price_disagreements`): the spread between the sides' PD, widest first; unpriced ones keep
+their order after. `mark_differing(found, controlling)` names, in each, the reports whose value differs
+from the controlling report's (when the paralegal set one and it gives a value), else from the most
+common value; when no value is more common than the others, every report differs.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from models.case import CaseReport, Disagreement, DisagreementValue
@@ -93,6 +102,16 @@ def _apportionment(report: CaseReport) -> dict[Keyed, Value]:
     return values
 
 
+def _combined(report: CaseReport) -> dict[Keyed, Value]:
+    value = report.combined_wpi
+    return {} if value is None else {(None, None): _number(float(value))}
+
+
+def _rating(report: CaseReport) -> dict[Keyed, Value]:
+    pd = report.rating.pd if report.rating is not None else None
+    return {} if pd is None else {(None, None): pd}
+
+
 def _when(report: CaseReport) -> str | None:
     return report.exam_date or report.report_date
 
@@ -108,10 +127,42 @@ def _is_progress(reports: Sequence[CaseReport]) -> bool:
 
 def disagreements(reports: Sequence[CaseReport]) -> list[Disagreement]:
     """Every field two or more of these distinct reports value differently: WPI per body part and side,
-    MMI status, MMI date, apportionment; in that order, each with the values of all reports giving one."""
+    combined WPI, the rating (PD), MMI status, MMI date, apportionment; in that order, each with the
+    values of all reports giving one."""
     return [
         *_collect(reports, "wpi", _wpi),
+        *_collect(reports, "combined_wpi", _combined),
+        *_collect(reports, "rating", _rating),
         *([] if _is_progress(reports) else _collect(reports, "mmi_status", _mmi_status)),
         *_collect(reports, "mmi_date", _mmi_date),
         *_collect(reports, "apportionment", _apportionment),
     ]
+
+
+def spread(d: Disagreement) -> int | None:
+    """How many PD points the sides' ratings are apart; None with fewer than two rated sides."""
+    pds = [r.pd for r in d.ratings if r.pd is not None]
+    return max(pds) - min(pds) if len(pds) >= 2 else None
+
+
+def rank(found: Sequence[Disagreement]) -> list[Disagreement]:
+    """The disagreements widest rating spread first (each gets its `spread`); unpriced ones after, in
+    their order."""
+    for d in found:
+        d.spread = spread(d)
+    return sorted(found, key=lambda d: (d.spread is None, -(d.spread or 0)))
+
+
+def mark_differing(found: Sequence[Disagreement], controlling: str | None = None) -> None:
+    """Set each disagreement's `differing`: the reports whose value is not the reference value (the
+    controlling report's, else the one value more common than any other); every report without one."""
+    for d in found:
+        reference: Value | None = None
+        own = [v.value for v in d.values if controlling is not None and v.report == controlling]
+        if own and own[0] is not None:
+            reference = own[0]
+        else:
+            counts = Counter(v.value for v in d.values if v.value is not None).most_common()
+            if counts and (len(counts) == 1 or counts[0][1] > counts[1][1]):
+                reference = counts[0][0]
+        d.differing = [v.report for v in d.values if reference is None or v.value != reference]

@@ -32,7 +32,7 @@ from models.case import (
 )
 from models.record import Evidence, Injury, ReportRecord
 from pipeline.cases.calendar import CalendarEvent
-from pipeline.cases.compare import disagreements
+from pipeline.cases.compare import disagreements, mark_differing, rank
 from pipeline.cases.deadlines import (
     REMINDER,
     Deadline,
@@ -223,9 +223,12 @@ def build_view(
     represented: bool,
     today: date | None = None,
     inputs: RatingInputs | None = None,
+    controlling: str | None = None,
 ) -> CaseView:
     """The case view of these documents (all of one case); deadlines count their days left from `today`;
-    ratings use the occupation, date of birth and earnings a reviewer set (`inputs`), else the reports'."""
+    ratings use the occupation, date of birth and earnings a reviewer set (`inputs`), else the reports'.
+    `controlling` is the report (or a duplicate of it) a paralegal set as controlling: the view names its
+    canonical report, and each disagreement marks the values that differ from it."""
     groups = duplicate_groups([(d.sha256, fingerprint(d.record)) for d in docs])
     by_sha = {d.sha256: d for d in docs}
     reports: list[CaseReport] = []
@@ -258,6 +261,12 @@ def build_view(
     cited = [CitedFinding(cited_in=d.sha256, **dict(c)) for d in canonical for c in d.record.cited_findings]
     found = disagreements(reports)
     price_disagreements(found, reports)
+    found = rank(found)
+    controlling_report = next(
+        (r.sha256 for r in reports if controlling is not None and controlling in (r.sha256, *r.duplicates)),
+        None,
+    )
+    mark_differing(found, controlling_report)
     return CaseView(
         key=key,
         case_numbers=numbers,
@@ -270,22 +279,67 @@ def build_view(
         labels=dict(LABELS),
         occupation=occupation,
         earnings=earnings,
+        controlling_report=controlling_report,
     )
 
 
+def _name_words(name: str | None) -> set[str]:
+    """The words of a person's name as matched ("Abernathy, Raymond" and "raymond abernathy" alike)."""
+    normal = normalise_name(name)
+    return set(normal.split()) if normal else set()
+
+
+def _number_matches(rows: Sequence[dict[str, Any]], case_number: str) -> list[dict[str, Any]]:
+    """Rows with this case number (or case key); failing that, rows with a case number containing it
+    ("7616449" finds ADJ7616449; spaces and case ignored)."""
+    number = case_number.strip().upper()
+    exact = [r for r in rows if number in r["case_numbers"] or r["case_key"] == case_number.strip()]
+    if exact:
+        return exact
+    compact = "".join(number.split())
+    if len(compact) < 3:
+        return []
+    return [r for r in rows if any(compact in "".join(n.split()) for n in r["case_numbers"])]
+
+
+def _name_matches(rows: Sequence[dict[str, Any]], applicant: str) -> list[dict[str, Any]]:
+    """Rows whose applicant has every word of this name, in any order ("Abernathy", "raymond abernathy",
+    "Abernathy, Raymond"); case, accents and punctuation ignored."""
+    asked = _name_words(applicant)
+    if not asked:
+        return []
+    return [r for r in rows if asked <= set((r["applicant"] or "").split())]
+
+
 def _keys_for(
-    index: Sequence[dict[str, Any]], case_number: str | None, applicant: str | None, key: str | None
+    index: Sequence[dict[str, Any]],
+    case_number: str | None,
+    applicant: str | None,
+    key: str | None,
+    query: str | None = None,
 ) -> list[str]:
     rows = list(index)
     if key is not None:
         rows = [r for r in rows if r["case_key"] == key]
     if case_number is not None:
-        number = case_number.strip().upper()
-        rows = [r for r in rows if number in r["case_numbers"] or r["case_key"] == case_number.strip()]
+        rows = _number_matches(rows, case_number)
     if applicant is not None:
-        name = normalise_name(applicant)
-        rows = [r for r in rows if name is not None and r["applicant"] == name]
+        rows = _name_matches(rows, applicant)
+    if query is not None:
+        rows = _number_matches(rows, query) or _name_matches(rows, query)
     return sorted({r["case_key"] for r in rows})
+
+
+def _ambiguous(index: Sequence[dict[str, Any]], keys: Sequence[str]) -> AmbiguousCaseError:
+    """One line naming every case that matched: its case numbers, else its applicant."""
+    shown = []
+    for k in keys:
+        rows = [r for r in index if r["case_key"] == k]
+        numbers = sorted({n for r in rows for n in r["case_numbers"]})
+        name = next((r["applicant"] for r in rows if r["applicant"]), None)
+        label = ", ".join(numbers) or "no case number"
+        shown.append(f"{label} ({name.title()})" if name else label)
+    return AmbiguousCaseError(f"{len(keys)} cases match: " + "; ".join(shown))
 
 
 def _zone(timezone: str) -> ZoneInfo:
@@ -298,27 +352,26 @@ def case_view(
     case_number: str | None = None,
     applicant: str | None = None,
     key: str | None = None,
+    query: str | None = None,
     today: date | None = None,
     timezone: str = DEFAULT_TIMEZONE,
 ) -> CaseView | None:
-    """The case with this case number (or case key), or whose applicant has this name (case and
-    punctuation ignored), or with this case key; None when no stored report belongs to it.
+    """The case with this case number (or case key; else the one case number containing it, "7616449"),
+    or whose applicant has every word of this name in any order (case and punctuation ignored), or with
+    this case key; `query` is a case number, or failing that a name. None when no stored report belongs
+    to it.
 
-    Raises AmbiguousCaseError when an applicant's name alone matches several cases. The view lists every
-    deadline, with its days left from `today` (default: the current date in `timezone`).
+    Raises AmbiguousCaseError, naming them, when several cases match. The view lists every deadline,
+    with its days left from `today` (default: the current date in `timezone`).
     """
-    if case_number is None and applicant is None and key is None:
+    if case_number is None and applicant is None and key is None and query is None:
         return None
     index = store.case_index()
-    keys = _keys_for(index, case_number, applicant, key)
+    keys = _keys_for(index, case_number, applicant, key, query)
     if not keys:
         return None
     if len(keys) > 1:
-        numbered = ", ".join(k for k in keys if not k.startswith(("applicant:", "document:")))
-        raise AmbiguousCaseError(
-            f"{len(keys)} cases match that applicant name"
-            + (f" (case numbers {numbered})" if numbered else "")
-        )
+        raise _ambiguous(index, keys)
     zone = _zone(timezone)
     return _view_of(store, keys[0], index, zone, today or datetime.now(zone).date())
 
@@ -328,12 +381,13 @@ def require_case_view(
     *,
     case_number: str | None = None,
     applicant: str | None = None,
+    query: str | None = None,
     timezone: str = DEFAULT_TIMEZONE,
 ) -> CaseView:
     """`case_view`, raising CaseNotFoundError when no stored report belongs to the case."""
-    view = case_view(store, case_number=case_number, applicant=applicant, timezone=timezone)
+    view = case_view(store, case_number=case_number, applicant=applicant, query=query, timezone=timezone)
     if view is None:
-        asked = case_number or "that applicant"
+        asked = case_number or (f"{query!r}" if query else "that applicant")
         raise CaseNotFoundError(f"no stored report belongs to {asked}")
     return view
 
@@ -349,6 +403,7 @@ def _view_of(
         store.represented(key),
         today,
         RatingInputs(**inputs) if inputs else None,
+        store.controlling_report(key),
     )
 
 

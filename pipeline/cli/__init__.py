@@ -8,12 +8,15 @@ Prefect) happen inside the actions so `--help` stays fast. Exceptions become exi
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from pipeline import __version__
 from pipeline.errors import ExitCode, MedlegalError
+from pipeline.sanitize import printable
 
 log = logging.getLogger("medlegal")
 
@@ -31,6 +34,7 @@ def _commands() -> list[Callable[[argparse._SubParsersAction], None]]:
         run_demo,
         run_inbox,
         serve,
+        users,
     )
 
     return [
@@ -45,6 +49,7 @@ def _commands() -> list[Callable[[argparse._SubParsersAction], None]]:
         export.add,
         case.add,
         rate.add,
+        users.add,
     ]
 
 
@@ -74,13 +79,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return ExitCode.USAGE
+    stdout = sys.stdout
+    sys.stdout = _Printable(stdout)  # report text and file names reach a terminal: no escape sequences
     try:
         return int(args.handler(args))
     except MedlegalError as e:
         if args.verbose:
             log.exception("failed")
-        sys.stderr.write(f"medlegal: error: {e.one_line()}\n")
+        sys.stderr.write(f"medlegal: error: {printable(e.one_line())}\n")
         return int(e.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("medlegal: interrupted\n")
         return 130
+    finally:
+        sys.stdout.flush()
+        sys.stdout = stdout
+
+
+class _Printable(io.TextIOBase):
+    """Standard output through `printable`: what a command prints cannot drive the terminal."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        self.out.write(printable(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def isatty(self) -> bool:
+        return self.out.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self.out, "encoding", "utf-8"))
+
+    def fileno(self) -> int:
+        return self.out.fileno()

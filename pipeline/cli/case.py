@@ -19,7 +19,10 @@ def add(sub: argparse._SubParsersAction) -> None:
         "case", help="every report about one case side by side (ratings, deadlines, disagreements)"
     )
     p.add_argument(
-        "case_number", nargs="?", metavar="CASE_NUMBER", help="a WCAB case number, e.g. ADJ1234567"
+        "case_number",
+        nargs="*",
+        metavar="CASE",
+        help="a WCAB case number (ADJ1234567, or part of it: 7616449) or the applicant's name in any order",
     )
     p.add_argument("--applicant", metavar="NAME", help="find the case by the applicant's name instead")
     p.add_argument(
@@ -40,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.operations.store import Store
 
     if not args.list and not args.case_number and not args.applicant:
-        raise UsageError("give a case number (medlegal case ADJ1234567), --applicant NAME or --list")
+        raise UsageError(
+            "give a case number (medlegal case ADJ1234567, or part of it), a name, --applicant NAME or --list"
+        )
     settings = settings_from_args(args)
     os.umask(0o077)
     home = Home(settings.home).ensure()
@@ -52,9 +57,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(summary_table(summaries))
         return ExitCode.OK
-    view = require_case_view(
-        store, case_number=args.case_number, applicant=args.applicant, timezone=settings.timezone
-    )
+    query = " ".join(args.case_number).strip() or None
+    view = require_case_view(store, query=query, applicant=args.applicant, timezone=settings.timezone)
     if args.json:
         sys.stdout.write(json.dumps(view.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -121,6 +125,9 @@ def case_table(view: CaseView) -> str:
             )
         )
     out.append(f"Represented: {'yes' if view.represented else 'no'}")
+    controlling = next((r for r in view.reports if r.sha256 == view.controlling_report), None)
+    if controlling is not None:
+        out.append(f"Controlling report: {_type(controlling)} {controlling.evaluator.name or '?'}")
     out.append("")
     header = [
         "exam",
@@ -177,12 +184,15 @@ def case_table(view: CaseView) -> str:
                 "mmi_status": "MMI status",
                 "mmi_date": "MMI date",
                 "apportionment": f"apportionment (industrial) {_part(d.body_part, d.laterality)}",
+                "combined_wpi": "combined WPI",
+                "rating": "rating (PD)",
             }.get(d.field, d.field)
-            unit = "%" if d.field in ("wpi", "apportionment") else ""
+            unit = "%" if d.field in ("wpi", "apportionment", "combined_wpi", "rating") else ""
             values = ", ".join(
                 f"{names.get(v.report, v.report[:12])}: {_value(v.value)}{unit}" for v in d.values
             )
-            out.append(f"  {what}: {values}")
+            apart = f" ({d.spread} PD points apart)" if d.spread else ""
+            out.append(f"  {what}: {values}{apart}")
             if d.priced:
                 out.append(f"    priced: {d.priced}")
     return "\n".join(out) + "\n"

@@ -76,6 +76,6 @@ def run(args: argparse.Namespace) -> int:
         for key, error in result.failed:
             sys.stdout.write(f"failed: {key}: {error} (kept for the next export)\n")
         return ExitCode.OK if not result.failed else ExitCode.ERROR
-    result = export_file(store, home, args.format, since=since, out=args.out)
+    result = export_file(store, home, args.format, since=since, out=args.out, timezone=settings.timezone)
     sys.stdout.write(f"{len(result.exported)} record(s) exported to {result.out}\n")
     return ExitCode.OK

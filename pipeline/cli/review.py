@@ -14,7 +14,11 @@ def add(sub: argparse._SubParsersAction) -> None:
     """Register the sub-command."""
     p = sub.add_parser("review", help="start the paralegal review web app (http://127.0.0.1:8000)")
     p.add_argument("--home", type=Path, help="home folder (default: MEDLEGAL_HOME or ./var)")
-    p.add_argument("--host", default="127.0.0.1", help="address (beyond localhost needs review_token)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address (beyond localhost needs review_tls_certfile/keyfile and an account or review_token)",
+    )
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(handler=run)
 

@@ -13,6 +13,13 @@ elsewhere, or lose it to a GET); the URL must be https, except to this machine (
 exponential backoff, then the failure is stored (shown in the review app) and the record stays pending.
 A crash between a delivery and storing it sends the record again with the same Idempotency-Key.
 
+Files are written for a spreadsheet user: one row per record version, every field a column (the
+apportionment, the work restrictions, the exam date, the receipt date and the deadlines it starts, who
+approved it and when), yes/no for true/false, ISO dates (2025-03-01) and times, lists joined with "; ",
+never a Python repr. The JSONL line carries the record as it is (contract v1) and the same extras
+(`approved_by`, `received`, `deadlines`). The review app's Export button and `medlegal export` write the
+same files through `export_file`.
+
 File exports are idempotent across a crash: the batch (target path, SHA-256 of its bytes, record
 versions) is stored before the file is written, and its rows are marked exported in one transaction
 after. A later export first finishes batches left unfinished: a file at the target with the recorded
@@ -33,7 +40,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -43,6 +50,7 @@ from models.record import ReportRecord
 from models.settings import Settings
 from pipeline.errors import ConfigError, MedlegalError, StoreError, WebhookError
 from pipeline.operations.home import Home, sha256_file, write_atomic
+from pipeline.operations.spreadsheet import safe_dict
 from pipeline.operations.store import Store, StoredRecord
 
 log = logging.getLogger(__name__)
@@ -54,20 +62,46 @@ CSV_COLUMNS = [
     "record_id",
     "version",
     "approved_at",
+    "approved_by",
     "filename",
     "applicant",
+    "date_of_birth",
     "employer",
+    "occupation",
     "case_numbers",
     "claim_numbers",
+    "injuries",
     "report_type",
+    "supplemental",
     "report_date",
+    "exam_date",
+    "received",
     "evaluator",
+    "specialty",
     "mmi_status",
     "mmi_date",
     "impairments",
     "combined_wpi",
+    "apportionment",
+    "work_restrictions",
     "future_medical",
+    "future_medical_text",
+    "objection_deadline",
+    "deadlines",
+    "review_flags",
 ]
+
+MMI_WORDS = {"reached": "reached", "not_reached": "not reached", "not_stated": "not stated"}
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the case view adds to a record for the export: the receipt date and the deadlines it starts
+    (a reminder, not legal advice: the view's labels say so)."""
+
+    received: str | None = None
+    received_source: str | None = None
+    deadlines: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -76,6 +110,7 @@ class PendingExport:
 
     stored: StoredRecord
     approved_at: datetime | None
+    approved_by: str | None = None
 
     @property
     def key(self) -> str:
@@ -122,54 +157,169 @@ def pending_exports(store: Store, sink: str, since: date | datetime | None = Non
             continue
         stored = store.record_by_id(doc["record_id"])
         if stored is not None:
-            pending.append(PendingExport(stored, at))
+            pending.append(PendingExport(stored, at, _approver(store, stored)))
     return pending
 
 
-def export_row(item: PendingExport) -> dict[str, Any]:
-    """The exported JSON of one record: ids, approval time and the record (contract v1)."""
-    return {
+def _approver(store: Store, stored: StoredRecord) -> str | None:
+    """Who approved this record version last (the review event's actor)."""
+    approvals = [
+        e["actor"]
+        for e in store.document_events(stored.sha256)
+        if e["version"] == stored.version and e["action"] == "approved"
+    ]
+    return approvals[-1] if approvals else None
+
+
+def case_facts(
+    store: Store, items: Sequence[PendingExport], timezone: str | None = None
+) -> dict[str, CaseFacts]:
+    """The receipt date and deadlines of each item's report, from its case view (a duplicate file takes
+    its canonical report's), by sha256."""
+    from pipeline.cases.view import DEFAULT_TIMEZONE, case_view
+
+    wanted = {i.stored.sha256 for i in items}
+    keys = sorted({r["case_key"] for r in store.case_index() if r["sha256"] in wanted})
+    facts: dict[str, CaseFacts] = {}
+    for key in keys:
+        view = case_view(store, key=key, timezone=timezone or DEFAULT_TIMEZONE)
+        if view is None:
+            continue
+        for report in view.reports:
+            fact = CaseFacts(
+                received=report.received,
+                received_source=report.received_source,
+                deadlines=[
+                    {"rule": d.rule, "what": d.what, "date": d.date, "statement": d.statement}
+                    for d in report.deadlines
+                ],
+            )
+            for sha in (report.sha256, *report.duplicates):
+                facts[sha] = fact
+    return facts
+
+
+def _time(at: datetime | None) -> str | None:
+    """An ISO time to the second, in UTC (2025-03-01T17:04:05+00:00)."""
+    aware = _aware(at)
+    return aware.astimezone(UTC).isoformat(timespec="seconds") if aware else None
+
+
+def export_row(item: PendingExport, facts: CaseFacts | None = None) -> dict[str, Any]:
+    """The exported JSON of one record: ids, approval time and the record (contract v1); with the
+    approver and, for a file export, the receipt date and deadlines (extensions)."""
+    row: dict[str, Any] = {
         "export_version": EXPORT_VERSION,
         "record_id": item.stored.sha256,
         "version": item.stored.version,
         "approved_at": item.approved_at.isoformat() if item.approved_at else None,
+        "approved_by": item.approved_by,
         "record": json.loads(item.stored.body),
     }
+    if facts is not None:
+        row["received"] = facts.received
+        row["deadlines"] = facts.deadlines
+    return row
 
 
-def _csv_row(item: PendingExport) -> dict[str, Any]:
+def yes_no(value: bool | None) -> str:
+    """`yes`, `no`, or empty when the report does not say."""
+    return "" if value is None else "yes" if value else "no"
+
+
+def _number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _part(body_part: str | None, laterality: str | None) -> str:
+    return " ".join(x for x in (laterality, body_part) if x) or "overall"
+
+
+def _apportionment(r: ReportRecord) -> str:
+    out = []
+    for a in r.apportionment:
+        shares = [
+            f"{_number(a.industrial_pct)}% industrial" if a.industrial_pct is not None else "",
+            f"{_number(a.nonindustrial_pct)}% non-industrial" if a.nonindustrial_pct is not None else "",
+        ]
+        out.append(f"{_part(a.body_part, a.laterality)}: {' / '.join(x for x in shares if x)}")
+    return "; ".join(out)
+
+
+def _injuries(r: ReportRecord) -> str:
+    return "; ".join(
+        f"{i.type} {i.start or 'date unknown'}" + (f" to {i.end}" if i.end else "") for i in r.claim.injuries
+    )
+
+
+def _deadlines(facts: CaseFacts | None) -> tuple[str, str]:
+    """(the first dated deadline, every deadline) as text."""
+    if facts is None:
+        return "", ""
+    dated = [d for d in facts.deadlines if d["date"]]
+    first = f"{dated[0]['date']} ({dated[0]['rule']})" if dated else ""
+    every = "; ".join(
+        f"{d['rule']} {d['date']}: {d['what']}" if d["date"] else f"{d['rule']}: {d['statement']}"
+        for d in facts.deadlines
+    )
+    return first, every
+
+
+def csv_row(item: PendingExport, facts: CaseFacts | None = None) -> dict[str, str | int]:
+    """One record as a spreadsheet row: text, ISO dates, yes/no; lists joined with "; "."""
     r: ReportRecord = item.stored.record()
+    first, every = _deadlines(facts)
     return {
         "record_id": item.stored.sha256,
         "version": item.stored.version,
-        "approved_at": item.approved_at.isoformat() if item.approved_at else "",
+        "approved_at": _time(item.approved_at) or "",
+        "approved_by": item.approved_by or "",
         "filename": r.source.filename,
         "applicant": r.claim.applicant or "",
+        "date_of_birth": r.claim.date_of_birth or "",
         "employer": r.claim.employer or "",
+        "occupation": r.claim.occupation.text if r.claim.occupation else "",
         "case_numbers": "; ".join(r.claim.case_numbers),
         "claim_numbers": "; ".join(r.claim.claim_numbers),
+        "injuries": _injuries(r),
         "report_type": r.report.type or "",
+        "supplemental": yes_no(r.report.supplemental),
         "report_date": r.report.report_date or "",
+        "exam_date": r.report.exam_date or "",
+        "received": (facts.received or "") if facts else "",
         "evaluator": r.report.evaluator.name or "",
-        "mmi_status": r.mmi.status,
+        "specialty": r.report.evaluator.specialty or "",
+        "mmi_status": MMI_WORDS.get(r.mmi.status, r.mmi.status),
         "mmi_date": r.mmi.date or "",
         "impairments": "; ".join(
-            f"{' '.join(x for x in (i.laterality, i.body_part) if x)} {i.wpi}% WPI" for i in r.impairments
+            f"{_part(i.body_part, i.laterality)} {_number(i.wpi)}% WPI" for i in r.impairments
         ),
-        "combined_wpi": "" if r.combined_wpi.value is None else r.combined_wpi.value,
-        "future_medical": "" if r.future_medical.provided is None else r.future_medical.provided,
+        "combined_wpi": _number(r.combined_wpi.value),
+        "apportionment": _apportionment(r),
+        "work_restrictions": "; ".join(w.text for w in r.work_restrictions),
+        "future_medical": yes_no(r.future_medical.provided),
+        "future_medical_text": r.future_medical.text or "",
+        "objection_deadline": first,
+        "deadlines": every,
+        "review_flags": "; ".join(dict.fromkeys(f.code for f in r.review.flags)),
     }
 
 
-def render(items: Sequence[PendingExport], fmt: Format) -> str:
-    """The export file's text: one JSON object per line, or a CSV table with a header."""
+def render(items: Sequence[PendingExport], fmt: Format, facts: Mapping[str, CaseFacts] | None = None) -> str:
+    """The export file's text: one JSON object per line, or a CSV table with a header; `facts` adds each
+    record's receipt date and deadlines (`case_facts`)."""
+    known = facts or {}
     if fmt == "jsonl":
-        return "".join(json.dumps(export_row(i), sort_keys=True) + "\n" for i in items)
+        return "".join(
+            json.dumps(export_row(i, known.get(i.stored.sha256)), sort_keys=True) + "\n" for i in items
+        )
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for i in items:
-        writer.writerow(_csv_row(i))
+        writer.writerow(safe_dict(csv_row(i, known.get(i.stored.sha256))))
     return buf.getvalue()
 
 
@@ -204,13 +354,20 @@ def finish_unfinished_exports(store: Store) -> list[str]:
 
 
 def export_file(
-    store: Store, home: Home, fmt: Format, *, since: date | datetime | None = None, out: Path | None = None
+    store: Store,
+    home: Home,
+    fmt: Format,
+    *,
+    since: date | datetime | None = None,
+    out: Path | None = None,
+    timezone: str | None = None,
 ) -> ExportResult:
     """Write the pending records to `out` (default outbox/export-<time>-<batch>.<fmt>) and mark them
-    exported; the batch is stored first, so a crash in between never exports them twice."""
+    exported; the batch is stored first, so a crash in between never exports them twice. Deadlines count
+    in `timezone` (the office's; default America/Los_Angeles)."""
     finish_unfinished_exports(store)
     items = pending_exports(store, "file", since)
-    data = render(items, fmt).encode()
+    data = render(items, fmt, case_facts(store, items, timezone) if items else {}).encode()
     batch_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     path = (out or home.outbox / f"export-{batch_id}.{fmt}").absolute()
     store.begin_export_batch(batch_id, "file", str(path), _digest(data), [i.stored.id for i in items])

@@ -17,6 +17,13 @@ instead of failing); PostgreSQL through MEDLEGAL_DATABASE_URL. Tables:
     case_settings  per case (key): represented by an attorney or not (objection deadlines), who set it
     case_rating_inputs  per case (key): the occupation (group), date of birth and weekly earnings a
                    reviewer set for the PD ratings, who set them
+    users          review app accounts: name, argon2id hash of the password, role, disabled, created
+    review_sessions  signed-in (or named) review app sessions, so a restart keeps them: the SHA-256 of
+                   the session id (never the id), who, when it began and was last used
+    queue_rows     the review queue's row per document (derived from its latest record, receipt,
+                   assignment and exports), so the queue filters, sorts and pages in SQL
+    assignments    per document: the reviewer it is assigned to, who assigned it
+    upload_names   per document uploaded in the review app: the name it was uploaded under
 
 Database errors are wrapped in StoreError (transient: the flows retry them). Their messages never carry
 SQL bound values (file names, record text): engines are created with `hide_parameters=True` and a
@@ -42,6 +49,7 @@ from sqlalchemy import (
     Engine,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -50,15 +58,18 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    insert,
     inspect,
     select,
+    update,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, aliased, mapped_column, sessionmaker
 
 from models.record import ReportRecord
 from pipeline.errors import StoreError
 from pipeline.operations.home import FILE_MODE, Home
+from pipeline.operations.queue_index import QueueFilter, queue_values, received_sort
 
 log = logging.getLogger(__name__)
 
@@ -228,6 +239,17 @@ class CaseSettingRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class CaseControllingRow(Base):
+    """Per case (by case key): the report (sha256) a paralegal set as controlling, who set it and when."""
+
+    __tablename__ = "case_controlling"
+
+    case_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class CaseRatingInputRow(Base):
     """Per-case inputs of the PD ratings a reviewer set: the occupational group (and the title picked), the
     applicant's date of birth, the average weekly earnings. Unset fields fall back to the reports'."""
@@ -261,6 +283,133 @@ class CaseExportRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     error: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class UserRow(Base):
+    """A review app account (web/security.py): the name is its key, lower case."""
+
+    __tablename__ = "users"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))  # reviewer, admin
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ReviewSessionRow(Base):
+    """A review app session that outlives the process: keyed by the SHA-256 of its id, so the database
+    alone never lets anyone in. `kind`: account, token (a settings password), proxy, local (a typed name)."""
+
+    __tablename__ = "review_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    user: Mapped[str | None] = mapped_column(String(128), index=True)
+    name: Mapped[str | None] = mapped_column(String(64))
+    created: Mapped[float] = mapped_column(Float)
+    seen: Mapped[float] = mapped_column(Float)
+
+
+class QueueRow(Base):
+    """The review queue's row of one document, from its latest record (pipeline/operations/queue_index.py):
+    what the queue shows, filters, searches and sorts by, so a page is one indexed query. Derived: kept
+    up to date when a record, its status, receipt, assignment or export changes; `Store.ensure_queue`
+    rebuilds what is missing or stale."""
+
+    __tablename__ = "queue_rows"
+    __table_args__ = (
+        # One index per sort column (with the tie-breaker), so a page is a range of an index.
+        *(
+            Index(f"ix_queue_sort_{name}", name, "sha256")
+            for name in (
+                "received_sort",
+                "report_date",
+                "type",
+                "evaluator_sort",
+                "applicant_sort",
+                "case_numbers",
+                "mmi_sort",
+                "wpi_sort",
+                "status",
+                "assignee_key",
+                "filename_sort",
+            )
+        ),
+        Index("ix_queue_status_received", "status", "received_sort"),
+        Index("ix_queue_search", "search", "sha256"),
+        Index("ix_queue_received_seen", "received", "first_seen"),
+    )
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_id: Mapped[int] = mapped_column(Integer, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(512))
+    filename_sort: Mapped[str] = mapped_column(String(512))
+    #: The receipt day a person set or the pages show (else None: then `first_seen` is the receipt).
+    received: Mapped[str | None] = mapped_column(String(10))
+    received_source: Mapped[str | None] = mapped_column(String(16))
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_sort: Mapped[str] = mapped_column(String(32))
+    report_date: Mapped[str | None] = mapped_column(String(10))
+    type: Mapped[str] = mapped_column(String(32))
+    supplemental: Mapped[bool] = mapped_column(Boolean, default=False)
+    evaluator: Mapped[str] = mapped_column(String(255))
+    evaluator_sort: Mapped[str] = mapped_column(String(255))
+    applicant: Mapped[str] = mapped_column(String(255))
+    applicant_sort: Mapped[str] = mapped_column(String(255))
+    case_numbers: Mapped[str] = mapped_column(String(512))
+    mmi_status: Mapped[str] = mapped_column(String(16))
+    mmi_date: Mapped[str | None] = mapped_column(String(10))
+    mmi_sort: Mapped[str] = mapped_column(String(16))
+    wpi_parts: Mapped[list[Any]] = mapped_column(JSON)
+    combined_wpi: Mapped[float | None] = mapped_column(Float)
+    wpi_sort: Mapped[float | None] = mapped_column(Float)
+    flags: Mapped[list[str]] = mapped_column(JSON)
+    flag_count: Mapped[int] = mapped_column(Integer, index=True)
+    search: Mapped[str] = mapped_column(Text)
+    assignee: Mapped[str | None] = mapped_column(String(128))
+    assignee_key: Mapped[str | None] = mapped_column(String(128))
+
+
+class AssignmentRow(Base):
+    """Who a document is assigned to for review (one row per document; none: unassigned), who set it."""
+
+    __tablename__ = "assignments"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    assignee: Mapped[str] = mapped_column(String(128), index=True)
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class UploadNameRow(Base):
+    """The name a file had when a reviewer uploaded it (the inbox holds it under a generated name)."""
+
+    __tablename__ = "upload_names"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(512))
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+def _queue_dict(r: QueueRow) -> dict[str, Any]:
+    """A queue row as the review app's queue shows it."""
+    return {c.name: getattr(r, c.name) for c in QueueRow.__table__.columns if c.name != "search"}
+
+
+_EXPORT_ALIAS = aliased(ExportRow)
+
+
+def _mark_exported(s: Session, record_ids: Sequence[int]) -> None:
+    """Show these approved record versions as sent to the case system in the queue."""
+    s.execute(
+        update(QueueRow)
+        .where(QueueRow.record_id.in_(list(record_ids)), QueueRow.status == "approved")
+        .values(status="exported")
+    )
 
 
 def _overview_row(d: DocumentRow, r: RecordRow, exported: set[int]) -> dict[str, Any]:
@@ -356,7 +505,7 @@ def _sqlite_engine(url: str) -> Engine:
 
 #: Tables that hold only what can be computed again from the records: dropped when their columns change
 #: (a database from an earlier medlegal), then created anew and filled lazily (`Store.case_index`).
-_DERIVED_TABLES = ("case_index",)
+_DERIVED_TABLES = ("case_index", "queue_rows")
 
 
 def _drop_changed_derived_tables(engine: Engine) -> None:
@@ -781,6 +930,8 @@ class Store:
                     error=error,
                 )
             )
+            if status == "ok":
+                _mark_exported(s, [record_id])
 
     def begin_export_batch(
         self, batch_id: str, sink: str, target: str, digest: str, record_ids: Sequence[int]
@@ -813,6 +964,7 @@ class Store:
             if status == "done":
                 for record_id in row.record_ids:
                     s.add(ExportRow(record_id=record_id, sink=row.sink, status="ok", target=row.target))
+                _mark_exported(s, row.record_ids)
 
     def unfinished_export_batches(self, sink: str) -> list[dict[str, Any]]:
         """Export batches recorded but not finished (a crash between writing the file and recording it)."""
@@ -854,6 +1006,403 @@ class Store:
                 for e, v, sha, name in s.execute(q).all()
             ]
 
+    # --- the review queue (web/queue.py): one derived row per document, assignments, upload names ---
+
+    def _queue_quietly(self, sha256s: Sequence[str]) -> None:
+        """`refresh_queue_rows`, never failing the write it follows (`ensure_queue` catches up)."""
+        try:
+            self.refresh_queue_rows(sha256s)
+        except Exception as e:  # the write is stored; a stale queue row is rebuilt when read
+            log.warning("queue row not updated for %d document(s): %s", len(sha256s), type(e).__name__)
+
+    def refresh_queue_rows(self, sha256s: Sequence[str]) -> int:
+        """Recompute the queue rows of these documents from their latest records; returns how many."""
+        wanted = list(dict.fromkeys(sha256s))
+        done = 0
+        for start in range(0, len(wanted), 500):
+            with self._session() as s:
+                done += self._refresh_queue(s, wanted[start : start + 500])
+        return done
+
+    def _refresh_queue(self, s: Session, sha256s: Sequence[str]) -> int:
+        from pipeline.cases.received import best_received, detected_from_row
+
+        docs = {
+            doc_id: (sha, filename, seen)
+            for doc_id, sha, filename, seen in s.execute(
+                select(
+                    DocumentRow.id, DocumentRow.sha256, DocumentRow.filename, DocumentRow.first_seen
+                ).where(DocumentRow.sha256.in_(list(sha256s)))
+            ).all()
+        }
+        newest = (
+            select(RecordRow.document_id, func.max(RecordRow.version).label("v"))
+            .where(RecordRow.document_id.in_(list(docs)))
+            .group_by(RecordRow.document_id)
+            .subquery()
+        )
+        latest = s.execute(
+            select(
+                RecordRow.id,
+                RecordRow.document_id,
+                RecordRow.version,
+                RecordRow.review_status,
+                RecordRow.body,
+            ).join(
+                newest, (newest.c.document_id == RecordRow.document_id) & (newest.c.v == RecordRow.version)
+            )
+        ).all()
+        shas = [sha for sha, _, _ in docs.values()]
+        exported = set(
+            s.execute(
+                select(ExportRow.record_id).where(
+                    ExportRow.status == "ok", ExportRow.record_id.in_([r.id for r in latest])
+                )
+            ).scalars()
+        )
+        receipts: dict[str, str] = {}
+        for sha, day in s.execute(
+            select(ReceiptRow.sha256, ReceiptRow.received)
+            .where(ReceiptRow.sha256.in_(shas))
+            .order_by(ReceiptRow.id)
+        ).all():
+            receipts[sha] = day
+        detected = {
+            row.sha256: {"received": row.received, "source": row.source, "rule": row.rule, "page": row.page}
+            for row in s.execute(
+                select(
+                    DetectedReceiptRow.sha256,
+                    DetectedReceiptRow.received,
+                    DetectedReceiptRow.source,
+                    DetectedReceiptRow.rule,
+                    DetectedReceiptRow.page,
+                ).where(DetectedReceiptRow.sha256.in_(shas))
+            ).all()
+        }
+        names = dict(
+            s.execute(
+                select(UploadNameRow.sha256, UploadNameRow.name).where(UploadNameRow.sha256.in_(shas))
+            ).all()
+        )
+        assigned = dict(
+            s.execute(
+                select(AssignmentRow.sha256, AssignmentRow.assignee).where(AssignmentRow.sha256.in_(shas))
+            ).all()
+        )
+        rows = []
+        for record_id, doc_id, version, review_status, body in latest:
+            sha, filename, seen = docs[doc_id]
+            values = queue_values(json.loads(body), filename, names.get(sha))
+            seen = seen if seen.tzinfo else seen.replace(tzinfo=UTC)
+            best = best_received(
+                person=receipts.get(sha),
+                detected=detected_from_row(detected.get(sha)),
+                first_seen=seen.date().isoformat(),
+                report_date=values["report_date"],
+            )
+            received = best.date if best is not None and best.source != "first_seen" else None
+            assignee = assigned.get(sha)
+            rows.append(
+                {
+                    **values,
+                    "sha256": sha,
+                    "record_id": record_id,
+                    "version": version,
+                    "first_seen": seen,
+                    "status": "exported"
+                    if review_status == "approved" and record_id in exported
+                    else review_status,
+                    "received": received,
+                    "received_source": best.source if best is not None else None,
+                    "received_sort": received_sort(received, seen),
+                    "assignee": assignee,
+                    "assignee_key": assignee.lower() if assignee else None,
+                }
+            )
+        # Replaced whole: a delete and one executemany insert, much cheaper than ORM updates in bulk.
+        s.execute(delete(QueueRow).where(QueueRow.sha256.in_([r["sha256"] for r in rows])))
+        if rows:
+            s.connection().execute(insert(Base.metadata.tables["queue_rows"]), rows)
+        return len(rows)
+
+    def ensure_queue(self) -> int:
+        """Build the queue rows that are missing or older than their document's latest record (a database
+        from before the queue table, or an update that failed); returns how many were rebuilt."""
+        with self._session() as s:
+            docs = s.scalar(select(func.count()).select_from(DocumentRow)) or 0
+            rows = s.scalar(select(func.count()).select_from(QueueRow)) or 0
+            newest = s.scalar(select(func.max(RecordRow.id))) or 0
+            shown = s.scalar(select(func.max(QueueRow.record_id))) or 0
+            if docs == rows and newest == shown:
+                return 0
+            latest = s.execute(
+                select(DocumentRow.sha256, func.max(RecordRow.id))
+                .join(RecordRow, RecordRow.document_id == DocumentRow.id)
+                .group_by(DocumentRow.id)
+            ).all()
+            have = dict(s.execute(select(QueueRow.sha256, QueueRow.record_id)).all())
+        stale = [sha for sha, record_id in latest if have.get(sha) != record_id]
+        return self.refresh_queue_rows(stale)
+
+    def _queue_where(self, f: QueueFilter, *, rare: bool = False) -> list[Any]:
+        """The conditions of a view. `rare`: the search finds few rows, so find them first by scanning the
+        search index alone (covering), instead of walking the sort index and testing every row."""
+        where: list[Any] = []
+        if f.status:
+            where.append(QueueRow.status == f.status)
+        if f.flagged:
+            where.append(QueueRow.flag_count > 0)
+        if f.assignee is not None:  # "" (a reviewer with no name) finds nothing
+            where.append(QueueRow.assignee_key == f.assignee.lower())
+        if f.received_day:
+            day = QueueRow.received == f.received_day
+            if f.received_between:
+                # SQLite compares the stored UTC text: compare in UTC
+                start, end = (at.astimezone(UTC) for at in f.received_between)
+                day = day | (
+                    QueueRow.received.is_(None) & (QueueRow.first_seen >= start) & (QueueRow.first_seen < end)
+                )
+            where.append(day)
+        likes = []
+        for term in f.terms:
+            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            likes.append(QueueRow.search.like(f"%{escaped}%", escape="\\"))
+        if likes and rare:
+            where.append(QueueRow.sha256.in_(select(QueueRow.sha256).where(*likes)))
+        else:
+            where.extend(likes)
+        if f.case_key:
+            where.append(
+                QueueRow.sha256.in_(select(CaseIndexRow.sha256).where(CaseIndexRow.case_key == f.case_key))
+            )
+        return where
+
+    @staticmethod
+    def _queue_sort(f: QueueFilter) -> tuple[Any, Any]:
+        """The column a view sorts by, and the condition of a row that has no value there (None when every
+        row has one); rows without a value come last in both directions, newest received first."""
+        from pipeline.operations.queue_index import SORT_COLUMNS
+
+        name = SORT_COLUMNS.get(f.sort, "received_sort")
+        column = getattr(QueueRow, name)
+        if name in ("received_sort", "status", "filename_sort", "mmi_sort"):
+            return column, None
+        if name in ("report_date", "wpi_sort", "assignee_key"):
+            return column, column.is_(None)
+        return column, column == ""
+
+    #: A search that finds at most this many rows is run search-first (`_queue_where(rare=True)`).
+    RARE_SEARCH = 2000
+
+    def _rare(self, s: Session, f: QueueFilter) -> bool:
+        likes = self._queue_where(QueueFilter(terms=f.terms))
+        found = s.scalar(select(func.count()).select_from(QueueRow).where(*likes)) or 0
+        return found <= self.RARE_SEARCH
+
+    def queue_page(self, f: QueueFilter, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """One page of the queue (rows as dicts) and how many rows the filter finds in all. Each part is
+        one indexed range: the rows with a value in the sort column in its order, then those without."""
+        self.ensure_queue()
+        column, missing = self._queue_sort(f)
+        desc = f.direction == "desc"
+        where = self._queue_where(f)
+        order = [column.desc(), QueueRow.sha256.desc()] if desc else [column.asc(), QueueRow.sha256.asc()]
+        with self._session() as s:
+            if f.terms and self._rare(s, f):
+                where = self._queue_where(f, rare=True)
+
+            def fetch(conditions: list[Any], by: list[Any], skip: int, take: int) -> list[QueueRow]:
+                query = select(QueueRow).where(*conditions).order_by(*by).offset(skip).limit(take)
+                return list(s.execute(query).scalars())
+
+            def count(conditions: list[Any]) -> int:
+                return s.scalar(select(func.count()).select_from(QueueRow).where(*conditions)) or 0
+
+            if missing is None:
+                return [_queue_dict(r) for r in fetch(where, order, offset, limit)], count(where)
+            present = count([*where, ~missing])
+            absent = count([*where, missing])
+            rows = fetch([*where, ~missing], order, offset, limit) if offset < present else []
+            if len(rows) < limit:
+                rows += fetch(
+                    [*where, missing],
+                    [QueueRow.received_sort.desc(), QueueRow.sha256.desc()],
+                    max(0, offset - present),
+                    limit - len(rows),
+                )
+            return [_queue_dict(r) for r in rows], present + absent
+
+    def queue_next(self, f: QueueFilter, after_sha256: str) -> str | None:
+        """The document after `after_sha256` in the order of `f` among the rows `f` finds (the given one
+        may have left them, e.g. approved out of "needs review"); None at the end."""
+        self.ensure_queue()
+        column, missing = self._queue_sort(f)
+        desc = f.direction == "desc"
+
+        def after(col: Any, was: Any, downwards: bool) -> Any:
+            return col < was if downwards else col > was
+
+        with self._session() as s:
+            here = s.execute(
+                select(
+                    column, QueueRow.sha256, QueueRow.received_sort, *([] if missing is None else [missing])
+                ).where(QueueRow.sha256 == after_sha256)
+            ).first()
+            if here is None:
+                return None
+            where = self._queue_where(f, rare=bool(f.terms) and self._rare(s, f))
+            value, sha, received = here[0], here[1], here[2]
+            was_missing = bool(here[3]) if missing is not None else False
+            tail_order = [QueueRow.received_sort.desc(), QueueRow.sha256.desc()]
+            if not was_missing:
+                step = after(column, value, desc) | ((column == value) & after(QueueRow.sha256, sha, desc))
+                conditions = [*where, step] if missing is None else [*where, ~missing, step]
+                order = (
+                    [column.desc(), QueueRow.sha256.desc()] if desc else [column.asc(), QueueRow.sha256.asc()]
+                )
+                found = s.scalar(select(QueueRow.sha256).where(*conditions).order_by(*order).limit(1))
+                if found is not None or missing is None:
+                    return found
+                return s.scalar(select(QueueRow.sha256).where(*where, missing).order_by(*tail_order).limit(1))
+            step = (QueueRow.received_sort < received) | (
+                (QueueRow.received_sort == received) & (QueueRow.sha256 < sha)
+            )
+            return s.scalar(
+                select(QueueRow.sha256).where(*where, missing, step).order_by(*tail_order).limit(1)
+            )
+
+    def queue_counts(self) -> dict[str, int]:
+        """How many queue rows per status."""
+        self.ensure_queue()
+        with self._session() as s:
+            return {
+                status: n
+                for status, n in s.execute(
+                    select(QueueRow.status, func.count()).group_by(QueueRow.status)
+                ).all()
+            }
+
+    def queue_count(self, f: QueueFilter) -> int:
+        """How many queue rows `f` finds."""
+        with self._session() as s:
+            return s.scalar(select(func.count()).select_from(QueueRow).where(*self._queue_where(f))) or 0
+
+    def assign(self, sha256s: Sequence[str], assignee: str | None, actor: str) -> int:
+        """Assign documents to a reviewer (None or empty: unassign); returns how many documents exist."""
+        name = " ".join((assignee or "").split())[:128] or None
+        with self._session() as s:
+            known = list(
+                s.execute(select(DocumentRow.sha256).where(DocumentRow.sha256.in_(list(sha256s)))).scalars()
+            )
+            for sha in known:
+                row = s.get(AssignmentRow, sha)
+                if name is None:
+                    if row is not None:
+                        s.delete(row)
+                elif row is None:
+                    s.add(AssignmentRow(sha256=sha, assignee=name, actor=actor))
+                else:
+                    row.assignee, row.actor, row.at = name, actor, _now()
+                queue = s.get(QueueRow, sha)
+                if queue is not None:
+                    queue.assignee, queue.assignee_key = name, name.lower() if name else None
+        return len(known)
+
+    def case_keys(self, sha256s: Sequence[str]) -> dict[str, str]:
+        """The case key of each of these documents that the case index has grouped."""
+        with self._session() as s:
+            rows = s.execute(
+                select(CaseIndexRow.sha256, CaseIndexRow.case_key).where(
+                    CaseIndexRow.sha256.in_(list(sha256s))
+                )
+            ).all()
+            return {sha: key for sha, key in rows if key}
+
+    def assignee(self, sha256: str) -> str | None:
+        """Who a document is assigned to, if anyone."""
+        with self._session() as s:
+            row = s.get(AssignmentRow, sha256)
+            return None if row is None else row.assignee
+
+    def set_upload_name(self, sha256: str, name: str, actor: str) -> None:
+        """Remember the name a file was uploaded under (shown instead of the generated inbox name)."""
+        with self._session() as s:
+            row = s.get(UploadNameRow, sha256)
+            if row is None:
+                s.add(UploadNameRow(sha256=sha256, name=name[:512], actor=actor))
+            else:
+                row.name, row.actor, row.at = name[:512], actor, _now()
+        self._queue_quietly([sha256])
+
+    def upload_name(self, sha256: str) -> str | None:
+        """The name a document was uploaded under, if it came through the review app."""
+        with self._session() as s:
+            row = s.get(UploadNameRow, sha256)
+            return None if row is None else row.name
+
+    def failed_intakes(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Files that could not be read and have no record (the newest attempt per content or name),
+        newest first: filename, sha256, stage, message, at."""
+        with self._session() as s:
+            rows = s.execute(
+                select(IntakeRow)
+                .where(
+                    IntakeRow.status == "failed",
+                    IntakeRow.sha256.is_(None) | IntakeRow.sha256.not_in(select(DocumentRow.sha256)),
+                )
+                .order_by(IntakeRow.id.desc())
+                .limit(limit * 4)
+            ).scalars()
+            seen: set[str] = set()
+            out = []
+            for r in rows:
+                key = r.sha256 or r.filename
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(
+                    {
+                        "filename": r.filename,
+                        "sha256": r.sha256,
+                        "exit_code": r.exit_code,
+                        "stage": r.stage,
+                        "message": r.message,
+                        "at": r.at,
+                    }
+                )
+            return out[:limit]
+
+    def failed_exports(self) -> list[dict[str, Any]]:
+        """The latest export attempt per record version and sink where that attempt failed, newest first."""
+        later = select(ExportRow.id).where(
+            (ExportRow.record_id == _EXPORT_ALIAS.record_id)
+            & (ExportRow.sink == _EXPORT_ALIAS.sink)
+            & (ExportRow.id > _EXPORT_ALIAS.id)
+        )
+        with self._session() as s:
+            rows = s.execute(
+                select(_EXPORT_ALIAS, RecordRow.version, DocumentRow.sha256, DocumentRow.filename)
+                .join(RecordRow, _EXPORT_ALIAS.record_id == RecordRow.id)
+                .join(DocumentRow, RecordRow.document_id == DocumentRow.id)
+                .where(_EXPORT_ALIAS.status == "failed", ~later.exists())
+                .order_by(_EXPORT_ALIAS.id.desc())
+            ).all()
+            return [
+                {
+                    "record_id": e.record_id,
+                    "version": v,
+                    "sha256": sha,
+                    "filename": name,
+                    "sink": e.sink,
+                    "status": e.status,
+                    "attempts": e.attempts,
+                    "target": e.target,
+                    "error": e.error,
+                    "at": e.at,
+                }
+                for e, v, sha, name in rows
+            ]
+
     # --- cases (pipeline/cases/): the case index, receipts, per-case settings ---
 
     def _index_quietly(self, sha256: str) -> None:
@@ -862,6 +1411,7 @@ class Store:
             self.update_case_index(sha256)
         except Exception as e:  # the record is stored; a failed index must not lose it
             log.warning("case index not updated for document %s: %s", sha256[:12], type(e).__name__)
+        self._queue_quietly([sha256])
 
     def _index_record_quietly(self, record_id: int) -> None:
         try:
@@ -947,6 +1497,14 @@ class Store:
                     )
                 )
                 s.delete(inputs)
+            controlling = s.get(CaseControllingRow, old)
+            if (
+                controlling is not None
+                and old not in set(keys.values())
+                and s.get(CaseControllingRow, new) is None
+            ):
+                s.add(CaseControllingRow(case_key=new, sha256=controlling.sha256, actor=controlling.actor))
+                s.delete(controlling)
 
     def rebuild_case_index(self) -> int:
         """Index every document that has a record but no case index row (a database from before the
@@ -1085,6 +1643,7 @@ class Store:
                     raise StoreError(f"no document {sha256[:12]}")
             for sha256, day in parsed.items():
                 s.add(ReceiptRow(sha256=sha256, received=day.isoformat(), actor=actor))
+        self._queue_quietly(list(parsed))
 
     def set_detected_received(
         self, sha256: str, day: str, source: str, rule: str, page: int, text: str
@@ -1099,11 +1658,13 @@ class Store:
                 s.add(row)
             row.received, row.source, row.rule, row.page, row.text = day, source, rule, page, text[:120]
             row.at = _now()
+        self._queue_quietly([sha256])
 
     def clear_detected_received(self, sha256: str) -> None:
         """Forget the detected receipt date of a document (a new reading found none)."""
         with self._session() as s:
             s.execute(delete(DetectedReceiptRow).where(DetectedReceiptRow.sha256 == sha256))
+        self._queue_quietly([sha256])
 
     def set_represented(self, key: str, represented: bool, actor: str) -> None:
         """Set whether the applicant of a case (by case key) is represented (default: represented)."""
@@ -1154,6 +1715,24 @@ class Store:
         with self._session() as s:
             row = s.get(CaseSettingRow, key)
             return True if row is None else bool(row.represented)
+
+    def set_controlling_report(self, key: str, sha256: str | None, actor: str) -> None:
+        """Set the controlling report of a case (by case key), or clear it with None."""
+        with self._session() as s:
+            row = s.get(CaseControllingRow, key)
+            if sha256 is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is None:
+                s.add(CaseControllingRow(case_key=key, sha256=sha256, actor=actor))
+            else:
+                row.sha256, row.actor, row.at = sha256, actor, _now()
+
+    def controlling_report(self, key: str) -> str | None:
+        """The sha256 of the report a paralegal set as the case's controlling one, if any."""
+        with self._session() as s:
+            row = s.get(CaseControllingRow, key)
+            return None if row is None else row.sha256
 
     # --- case exports (pipeline/operations/case_export.py) ---------------------------------------------
 
@@ -1211,3 +1790,115 @@ class Store:
         with self._session() as s:
             for row in s.execute(select(CaseExportRow).where(CaseExportRow.batch == batch)).scalars():
                 row.status = status
+
+    # --- review app accounts and sessions ---
+
+    def add_user(self, name: str, password_hash: str, role: str) -> bool:
+        """A new account; False when the name is taken."""
+        try:
+            with self._session(conflicts=True) as s:
+                if s.get(UserRow, name) is not None:
+                    return False
+                s.add(UserRow(name=name, password_hash=password_hash, role=role, disabled=False))
+        except IntegrityError:
+            return False
+        return True
+
+    def user(self, name: str) -> dict[str, Any] | None:
+        """One account with its password hash, or None."""
+        with self._session() as s:
+            row = s.get(UserRow, name)
+            if row is None:
+                return None
+            return {
+                "name": row.name,
+                "password_hash": row.password_hash,
+                "role": row.role,
+                "disabled": row.disabled,
+                "created": row.created,
+            }
+
+    def users(self) -> list[dict[str, Any]]:
+        """Every account by name, without password hashes."""
+        with self._session() as s:
+            rows = s.execute(select(UserRow).order_by(UserRow.name)).scalars().all()
+            return [
+                {"name": r.name, "role": r.role, "disabled": r.disabled, "created": r.created} for r in rows
+            ]
+
+    def has_active_users(self) -> bool:
+        with self._session() as s:
+            return (
+                s.execute(select(UserRow.name).where(UserRow.disabled.is_(False)).limit(1)).first()
+                is not None
+            )
+
+    def update_user(
+        self,
+        name: str,
+        *,
+        password_hash: str | None = None,
+        role: str | None = None,
+        disabled: bool | None = None,
+    ) -> bool:
+        """Change an account; a new password or disabling it ends its sessions. False when there is none."""
+        with self._session() as s:
+            row = s.get(UserRow, name)
+            if row is None:
+                return False
+            if password_hash is not None:
+                row.password_hash = password_hash
+            if role is not None:
+                row.role = role
+            if disabled is not None:
+                row.disabled = disabled
+            if password_hash is not None or disabled:
+                s.execute(
+                    delete(ReviewSessionRow).where(
+                        ReviewSessionRow.user == name, ReviewSessionRow.kind == "account"
+                    )
+                )
+        return True
+
+    def save_review_session(
+        self, id_hash: str, kind: str, user: str | None, name: str | None, created: float, seen: float
+    ) -> None:
+        """Store (or replace) a session."""
+        with self._session() as s:
+            s.merge(
+                ReviewSessionRow(id_hash=id_hash, kind=kind, user=user, name=name, created=created, seen=seen)
+            )
+
+    def review_session(self, id_hash: str) -> dict[str, Any] | None:
+        with self._session() as s:
+            row = s.get(ReviewSessionRow, id_hash)
+            if row is None:
+                return None
+            return {
+                "kind": row.kind,
+                "user": row.user,
+                "name": row.name,
+                "created": row.created,
+                "seen": row.seen,
+            }
+
+    def touch_review_session(self, id_hash: str, seen: float) -> None:
+        with self._session() as s:
+            row = s.get(ReviewSessionRow, id_hash)
+            if row is not None:
+                row.seen = seen
+
+    def drop_review_session(self, id_hash: str) -> None:
+        with self._session() as s:
+            s.execute(delete(ReviewSessionRow).where(ReviewSessionRow.id_hash == id_hash))
+
+    def purge_review_sessions(self, kind: str, seen_before: float, created_before: float) -> int:
+        """Delete the sessions of one kind unused since `seen_before` or begun before `created_before`."""
+        with self._session() as s:
+            result = s.execute(
+                delete(ReviewSessionRow).where(
+                    ReviewSessionRow.kind == kind,
+                    (ReviewSessionRow.seen < seen_before) | (ReviewSessionRow.created < created_before),
+                )
+            )
+            return int(getattr(result, "rowcount", 0) or 0)

@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline.operations.names import safe_name
 from pipeline.operations.outcomes import BatchSummary, DocumentOutcome
+from pipeline.operations.spreadsheet import safe_row
 
 
 def jsonl_row(o: DocumentOutcome) -> dict[str, Any]:
@@ -45,22 +46,24 @@ def csv_text(outcomes: Iterable[DocumentOutcome]) -> str:
     for o in outcomes:
         e = o.error
         w.writerow(
-            [
-                o.filename,
-                o.sha256 or "",
-                o.status,
-                o.review_status or "",
-                " ".join(o.flags),
-                o.pages,
-                o.record_version or "",
-                o.record_path or "",
-                o.stored_as,
-                e.exit_code if e else "",
-                e.error if e else "",
-                e.stage if e else "",
-                e.message if e else "",
-                f"{o.seconds:.2f}",
-            ]
+            safe_row(
+                [
+                    o.filename,
+                    o.sha256 or "",
+                    o.status,
+                    o.review_status or "",
+                    " ".join(o.flags),
+                    o.pages,
+                    o.record_version or "",
+                    o.record_path or "",
+                    o.stored_as,
+                    e.exit_code if e else "",
+                    e.error if e else "",
+                    e.stage if e else "",
+                    e.message if e else "",
+                    f"{o.seconds:.2f}",
+                ]
+            )
         )
     return buf.getvalue()
 

@@ -69,9 +69,13 @@ def test_every_post_form_carries_the_csrf_token(client: TestClient, store: Store
 def test_binding_beyond_localhost_needs_a_token(web_settings: Settings) -> None:
     check_bind("127.0.0.1", web_settings)
     check_bind("::1", web_settings)
-    with pytest.raises(ConfigError, match="without a password"):
+    with pytest.raises(ConfigError, match="without TLS"):
         check_bind("0.0.0.0", web_settings)
-    check_bind("0.0.0.0", web_settings.model_copy(update={"review_token": TOKEN}))
+    from tests.web.test_security import tls_files
+
+    with pytest.raises(ConfigError, match="without a password"):
+        check_bind("0.0.0.0", tls_files(web_settings))
+    check_bind("0.0.0.0", tls_files(web_settings).model_copy(update={"review_token": TOKEN}))
     code = main(["review", "--home", str(web_settings.home), "--host", "0.0.0.0", "--port", "1"])
     assert code == ExitCode.CONFIG
 
@@ -139,7 +143,7 @@ def test_corrections_make_a_new_version_with_an_audit_trail(client: TestClient, 
     remove.update({"imp-1-body_part": "knee", "imp-1-laterality": "left", "imp-1-wpi": "4"})
     client.post(f"/doc/{SHA}/edit", data=remove)
     assert len(store.record_versions(SHA)[-1].record().impairments) == 1
-    assert "impairments[1]: left knee 4% WPI → —" in client.get(f"/doc/{SHA}").text
+    assert "Impairment 2: left knee 4% WPI → —" in client.get(f"/doc/{SHA}").text
 
 
 def test_reject_needs_a_comment(client: TestClient, store: Store) -> None:
@@ -149,7 +153,7 @@ def test_reject_needs_a_comment(client: TestClient, store: Store) -> None:
     assert client.post(f"/doc/{SHA}/reject", data=empty).status_code == 400
     client.post(f"/doc/{SHA}/reject", data={**empty, "comment": "wrong applicant"})
     assert store.record_by_id(stored.id).review_status == "rejected"  # type: ignore[union-attr]
-    assert "rejected (1)" in client.get("/").text
+    assert "Rejected (1)" in client.get("/").text
 
 
 def test_queue_filters_and_searches(client: TestClient, store: Store) -> None:
@@ -158,5 +162,5 @@ def test_queue_filters_and_searches(client: TestClient, store: Store) -> None:
     html = client.get("/", params={"q": "roe"}).text
     assert "Jane Roe" in html and "John Doe" not in html
     assert "John Doe" not in client.get("/", params={"status": "approved"}).text
-    assert "needs_review (2)" in client.get("/").text
+    assert "Needs review (2)" in client.get("/").text
     assert client.get("/dashboard").text.count("<rect") >= 6

@@ -27,7 +27,7 @@ def _wait_for_upload(page: Page, base: str, timeout_s: float = 240) -> str:
     deadline = time.monotonic() + timeout_s
     while True:
         page.goto(base + "/")
-        status = page.locator("#uploads .job-status").first.inner_text()
+        status = page.locator("#uploads .job-status").first.get_attribute("data-status")
         if status in ("done", "failed"):
             return status
         assert time.monotonic() < deadline, f"the upload is still {status} after {timeout_s} s"
@@ -90,10 +90,10 @@ def test_upload_review_correct_approve_and_export(
 
     page.fill('[aria-label="approve comment"]', "checked against the report")
     page.click("#approve")
-    expect(page.locator("#doc-status")).to_have_text("approved")
+    expect(page.locator("#doc-status")).to_have_text("Approved")
     audit = page.locator("#audit").inner_text()
     assert "Pat Paralegal" in audit
-    assert f"impairments[0].wpi: {old} → {new}" in audit
+    assert f"Impairment 1: WPI: {old} → {new}" in audit
 
     out = tmp_path / "export.jsonl"
     assert main(["export", "--home", str(web_settings.home), "--out", str(out)]) == 0
@@ -108,7 +108,7 @@ def test_upload_review_correct_approve_and_export(
     assert [e["actor"] for e in events if e["action"] == "approved"] == ["Pat Paralegal"]
 
     page.reload()
-    expect(page.locator("#doc-status")).to_have_text("exported")
+    expect(page.locator("#doc-status")).to_have_text("Sent to the case system")
     assert refused == []
     context.close()
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import uuid
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -13,7 +17,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from models.record import (
+    CitedFinding,
+    CitedPhysician,
     Claim,
+    CombinedWpi,
     Evaluator,
     Evidence,
     Impairment,
@@ -51,6 +58,7 @@ def seed_report(
     mmi: str = "2024-02-01",
     applicant: str = "Keisha Lindqvist",
     case: str = CASE,
+    **extra: object,
 ) -> None:
     run_id = f"seed-{uuid.uuid4().hex[:8]}"
     store.start_run(run_id, "test", "host", os.getpid(), "1")
@@ -82,7 +90,7 @@ def seed_report(
         ],
         rules_version="1",
     )
-    store.save_record(record, run_id)
+    store.save_record(record.model_copy(update=extra), run_id)
 
 
 @pytest.fixture
@@ -352,3 +360,145 @@ def test_the_case_page_lists_each_deadline_by_statute_with_its_source(
     assert "sullivanattorneys.com" in row and "Benson" in row
     assert "reminder, not legal advice" in row
     assert "first seen by medlegal" in html  # where the received date came from
+
+
+# --- the controlling report, combined WPI, ranking, cited findings (issue 20) ------------------------------
+
+AME = "3" * 64
+
+
+def _cells(html: str, row: str) -> list[str]:
+    found = re.search(rf'<tr class="wpi-row" data-part="{row}">(.*?)</tr>', html, re.S)
+    assert found, f"no {row} row"
+    return [c for c, _ in re.findall(r'<td class="([^"]*)">(.*?)</td>', found.group(1), re.S)]
+
+
+@pytest.fixture
+def three_reports(store: Store) -> None:
+    """PTP 8, QME 12, AME 8 on the spine; combined 9, 12, 9."""
+    seed_report(store, PTP, kind="PTP", evaluator="Dr. Pat Tran", exam="2024-02-01", wpi=8,
+                combined_wpi=CombinedWpi(value=9))  # fmt: skip
+    seed_report(store, QME, kind="QME", evaluator="Dr. Quinn Evans", exam="2024-06-10", wpi=12,
+                combined_wpi=CombinedWpi(value=12))  # fmt: skip
+    seed_report(store, AME, kind="AME", evaluator="Dr. Ana Mora", exam="2024-09-10", wpi=8,
+                combined_wpi=CombinedWpi(value=9))  # fmt: skip
+
+
+def test_with_three_doctors_only_the_one_apart_is_marked_until_a_controlling_report_is_set(
+    client: TestClient, three_reports: None, store: Store
+) -> None:
+    html = client.get(f"/case/{CASE}").text
+    assert _cells(html, "lumbar spine") == ["", "disagree", ""]  # PTP, QME, AME by exam date
+    combined = re.search(r'<tr id="combined-row">(.*?)</tr>', html, re.S)
+    assert combined and re.findall(r'<td class="([^"]*)">', combined.group(1)) == ["", "disagree", ""]
+    assert 'data-field="combined_wpi"' in html  # 9 against 12 is a disagreement
+
+    csrf = _csrf(client, f"/case/{CASE}")
+    r = client.post(f"/case/{CASE}/controlling", data={"csrf": csrf, "sha256": QME}, follow_redirects=False)
+    assert r.status_code == 303
+    assert store.controlling_report(CASE) == QME
+    html = client.get(f"/case/{CASE}").text
+    assert _cells(html, "lumbar spine") == ["disagree", "", "disagree"]
+    assert 'id="controlling-now"' in html and "Dr. Quinn Evans" in html
+    assert re.search(rf'<tr class="report controlling" data-sha="{QME}">', html)
+
+    r = client.post(f"/case/{CASE}/controlling", data={"csrf": csrf, "sha256": ""}, follow_redirects=False)
+    assert r.status_code == 303 and store.controlling_report(CASE) is None
+
+
+def test_the_controlling_report_form_needs_the_csrf_token_and_a_report_of_this_case(
+    client: TestClient, three_reports: None, store: Store
+) -> None:
+    r = client.post(f"/case/{CASE}/controlling", data={"csrf": "forged", "sha256": QME})
+    assert r.status_code == 403
+    csrf = _csrf(client, f"/case/{CASE}")
+    r = client.post(f"/case/{CASE}/controlling", data={"csrf": csrf, "sha256": "9" * 64})
+    assert r.status_code == 400 and "not part of this case" in r.text
+    assert store.controlling_report(CASE) is None
+
+
+def test_disagreements_come_widest_rating_spread_first_each_value_linked_to_its_evidence(
+    client: TestClient, three_reports: None, store: Store
+) -> None:
+    store.set_rating_inputs(CASE, "pat", group=360, title="WAREHOUSE WORKER", birth_date="1980-01-01")
+    html = client.get(f"/case/{CASE}").text
+    listed = html[html.index('<ul id="disagreements">') :]
+    listed = listed[: listed.index("</ul>")]
+    items = re.findall(r'<li class="disagreement" data-field="([^"]+)">(.*?)</li>', listed, re.S)
+    assert {f for f, _ in items} >= {"wpi", "combined_wpi", "rating"}
+    spreads = [int(m.group(1)) if (m := re.search(r"by (\d+) PD point", body)) else -1 for _, body in items]
+    assert spreads[0] > 0 and spreads == sorted(spreads, reverse=True)
+    spine = next(body for f, body in items if f == "wpi")
+    assert f"/doc/{QME}?field=impairments.0" in spine and "12%" in spine
+
+
+def test_cited_findings_link_to_where_the_report_states_them(client: TestClient, store: Store) -> None:
+    cited = CitedFinding(
+        physician=CitedPhysician(name="Dr. Old", role="PTP"),
+        impairments=[
+            Impairment(
+                body_part="lumbar spine", wpi=5, evidence=Evidence(page=3, text="Dr. Old found 5% WPI")
+            )
+        ],
+    )
+    seed_report(store, QME, kind="QME", evaluator="Dr. Quinn Evans", exam="2024-06-10", wpi=12,
+                cited_findings=[cited])  # fmt: skip
+    html = client.get(f"/case/{CASE}").text
+    row = re.search(r'<tr class="cited">(.*?)</tr>', html, re.S)
+    assert row and f'href="/doc/{QME}?page=3"' in row.group(1)
+    assert "lumbar spine 5</a>" in row.group(1)
+
+
+def test_in_the_browser_set_the_controlling_report_then_export_from_the_app(
+    browser: Any, live_server: str, store: Store, three_reports: None, tmp_path: Path
+) -> None:
+    """Keyboard only: set the controlling report, then download the CSV from the Export page. Set
+    MEDLEGAL_SCREENSHOTS=1 to refresh docs/case-controlling.png and docs/export-screenshot.png."""
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    keep = bool(os.environ.get("MEDLEGAL_SCREENSHOTS"))
+    for sha in (PTP, QME, AME):
+        stored = store.latest_record(sha)
+        assert stored is not None
+        store.set_review_status(stored.id, "approved", "Pat Reviewer", "approved", None)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+
+    page.goto(f"{live_server}/case/{CASE}")
+    spine = page.locator('#findings tr.wpi-row[data-part="lumbar spine"] td')
+    assert [spine.nth(i).get_attribute("class") for i in range(3)] == ["", "disagree", ""]
+    page.locator("#controlling-select").focus()
+    page.keyboard.press("End")  # the AME, last by exam date
+    page.locator("#save-controlling").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#controlling-now")).to_contain_text("Dr. Ana Mora")
+    expect(page.locator("tr.report.controlling .controlling-mark")).to_have_count(1)
+    assert [spine.nth(i).get_attribute("class") for i in range(3)] == ["", "disagree", ""]
+    shot = docs / "case-controlling.png" if keep else tmp_path / "case.png"
+    page.screenshot(path=str(shot), full_page=True)
+
+    page.locator("#export-link").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#export-pending")).to_contain_text("3 approved record(s)")
+    page.screenshot(path=str(docs / "export-screenshot.png" if keep else tmp_path / "export.png"))
+    page.locator("#export-csv").focus()
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    download = info.value
+    assert download.suggested_filename.startswith("export-") and download.suggested_filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text())))
+    assert sorted(r["evaluator"] for r in rows) == ["Dr. Ana Mora", "Dr. Pat Tran", "Dr. Quinn Evans"]
+    assert {r["approved_by"] for r in rows} == {"Pat Reviewer"}
+    page.goto(f"{live_server}/export")
+    expect(page.locator("#export-pending")).to_contain_text("Every approved record has been exported")
+    assert refused == []
+    context.close()
+    if keep:
+        for path in (docs / "case-controlling.png", docs / "export-screenshot.png"):
+            with Image.open(path) as im:
+                im.convert("RGB").quantize(colors=256).save(path, optimize=True)

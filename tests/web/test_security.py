@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 from PIL import Image
 from reportlab.pdfgen import canvas
 
@@ -31,9 +32,9 @@ from pipeline.errors import ConfigError, ExitCode
 from pipeline.operations.home import Home
 from pipeline.operations.store import Store
 from tests.support.web import free_port, seed_record
-from web.app import create_app, server_config
+from web.app import check_bind, create_app, server_config
 from web.render import MAX_RENDER_PIXELS
-from web.security import CSP, SESSION_COOKIE, SHARED_ACTOR, Access
+from web.security import CSP, SESSION_COOKIE, SHARED_ACTOR, Access, hash_password
 
 SHA = "a" * 64
 PAT = "pat-" + "p" * 40
@@ -489,7 +490,8 @@ def test_every_response_carries_the_security_headers(
         assert r.headers.get("x-frame-options") == "DENY", name
     for name in ("login page", "queue", "document"):
         html = responses[name].text
-        assert "<script" not in html and "<style" not in html and " style=" not in html, name
+        inline_script = re.search(r"<script(?![^>]*\bsrc=)", html)
+        assert not inline_script and "<style" not in html and " style=" not in html, name
 
 
 # --- 7. Page images ----------------------------------------------------------------------------------------
@@ -561,3 +563,301 @@ def test_a_page_image_does_not_wait_for_the_pipelines_pdfium_lock(
         release.set()
         holder.join(10)
     assert r.status_code == 200 and r.content.startswith(b"\x89PNG")
+
+
+# --- 8. Named accounts, roles, stored sessions, single sign-on (issue 20, item 6) ---------------------------
+
+PAT_PW = "pat's long passphrase"
+ADA_PW = "ada's long passphrase"
+
+
+def accounts_app(settings: Settings, store: Store, **update: Any) -> TestClient:
+    """The review app over `store` with two accounts, pat (reviewer) and ada (admin)."""
+    if store.user("pat") is None:
+        store.add_user("pat", hash_password(PAT_PW), "reviewer")
+        store.add_user("ada", hash_password(ADA_PW), "admin")
+    return TestClient(create_app(settings.model_copy(update=update)), base_url="http://127.0.0.1")
+
+
+def account_sign_in(c: TestClient, user: str, password: str) -> Any:
+    csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
+    assert csrf
+    return c.post(
+        "/login", data={"csrf": csrf.group(1), "user": user, "password": password}, follow_redirects=False
+    )
+
+
+def test_accounts_sign_in_with_a_user_name_and_password(web_settings: Settings, store: Store) -> None:
+    seed_record(store, SHA)
+    c = accounts_app(web_settings, store)
+    assert c.get("/", follow_redirects=False).headers["location"] == "/login"
+    page = c.get("/login").text
+    assert 'name="user"' in page and 'type="password" name="password"' in page
+    for user, password in (("pat", "wrong password!!"), ("nobody", PAT_PW), ("", PAT_PW)):
+        refused = account_sign_in(c, user, password)
+        assert refused.status_code == 401 and "wrong user name or password" in refused.text
+    no_csrf = c.post("/login", data={"user": "pat", "password": PAT_PW}, follow_redirects=False)
+    assert no_csrf.status_code == 403
+    assert account_sign_in(c, " PAT ", PAT_PW).headers["location"] == "/"
+    queue = c.get("/").text
+    assert 'Signed in as <b id="signed-in-as">pat</b>' in queue
+    assert 'action="/reviewer"' not in queue and "Accounts</a>" not in queue  # no typed name, not an admin
+    assert c.post("/reviewer", data={"csrf": csrf_of_tc(c), "name": "Mallory"}).status_code == 400
+    c.post(f"/doc/{SHA}/approve", data={"csrf": csrf_of_tc(c), "version": "1"})
+    assert [(e["action"], e["actor"]) for e in store.document_events(SHA)[1:]] == [("approved", "pat")]
+    # HTTP Basic with the account's name and password works too (scripts).
+    basic = base64.b64encode(f"ada:{ADA_PW}".encode()).decode()
+    assert (
+        'signed-in-as">ada<'
+        in TestClient(c.app, base_url="http://127.0.0.1")
+        .get("/", headers={"Authorization": f"Basic {basic}"})
+        .text
+    )
+    stored = store.user("pat")
+    assert stored is not None and stored["password_hash"].startswith("$argon2id$")
+    assert PAT_PW not in stored["password_hash"]
+
+
+def csrf_of_tc(c: TestClient, path: str = "/") -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', c.get(path).text)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def test_a_disabled_account_cannot_sign_in_and_its_sessions_end(web_settings: Settings, store: Store) -> None:
+    c = accounts_app(web_settings, store)
+    account_sign_in(c, "pat", PAT_PW)
+    assert c.get("/", follow_redirects=False).status_code == 200
+    store.update_user("pat", disabled=True)  # as `medlegal users disable pat` does, from another process
+    assert c.get("/", follow_redirects=False).headers["location"] == "/login"
+    refused = account_sign_in(c, "pat", PAT_PW)
+    assert refused.status_code == 401 and "disabled" in refused.text
+    assert "disabled" not in account_sign_in(c, "pat", "wrong password!!").text  # no hint without it
+    store.update_user("pat", disabled=False)
+    assert account_sign_in(c, "pat", PAT_PW).headers["location"] == "/"
+    store.update_user("pat", password_hash=hash_password("a brand new passphrase"))
+    assert c.get("/", follow_redirects=False).headers["location"] == "/login"
+    assert account_sign_in(c, "pat", PAT_PW).status_code == 401
+
+
+def test_only_an_admin_manages_accounts(web_settings: Settings, store: Store) -> None:
+    c = accounts_app(web_settings, store)
+    account_sign_in(c, "pat", PAT_PW)
+    assert c.get("/users").status_code == 403
+    csrf = csrf_of_tc(c)
+    new = {"name": "sam", "role": "admin", "password": "sam's long passphrase"}
+    assert c.post("/users", data={**new, "csrf": csrf}).status_code == 403
+    assert c.post("/users/ada", data={"csrf": csrf, "action": "disable"}).status_code == 403
+    assert store.user("sam") is None and not store.user("ada")["disabled"]  # type: ignore[index]
+
+    admin = TestClient(c.app, base_url="http://127.0.0.1")
+    account_sign_in(admin, "ada", ADA_PW)
+    page = admin.get("/")
+    assert 'id="accounts-link"' in page.text
+    assert "pat" in admin.get("/users").text
+    csrf = csrf_of_tc(admin, "/users")
+    assert admin.post("/users", data={**new, "csrf": "x" * 43}).status_code == 403  # CSRF still checked
+    assert admin.post("/users", data={**new, "csrf": csrf, "password": "short"}).status_code == 400
+    assert admin.post("/users", data={**new, "csrf": csrf, "role": "root"}).status_code == 400
+    assert admin.post("/users", data={**new, "csrf": csrf}, follow_redirects=False).status_code == 303
+    assert admin.post("/users", data={**new, "csrf": csrf}).status_code == 409
+    sam = store.user("sam")
+    assert sam is not None and sam["role"] == "admin" and sam["password_hash"].startswith("$argon2id$")
+    assert admin.post("/users/pat", data={"csrf": csrf, "action": "role", "role": "admin"}).status_code == 200
+    assert store.user("pat")["role"] == "admin"  # type: ignore[index]
+    assert c.get("/users").status_code == 200  # pat's role is read at each request
+    assert (
+        admin.post("/users/ada", data={"csrf": csrf, "action": "disable"}).status_code == 400
+    )  # not oneself
+    assert admin.post("/users/pat", data={"csrf": csrf, "action": "disable"}).status_code == 200
+    assert c.get("/", follow_redirects=False).headers["location"] == "/login"
+
+
+def test_a_session_survives_a_restart_of_the_app_but_not_its_idle_limit(
+    web_settings: Settings, store: Store
+) -> None:
+    first = accounts_app(web_settings, store)
+    account_sign_in(first, "pat", PAT_PW)
+    cookie = first.cookies[SESSION_COOKIE]
+    assert store.review_session(cookie) is None  # the store holds a digest of the id, never the id
+    restarted = accounts_app(web_settings, store)  # a new app over the same home: a restart
+    restarted.cookies.set(SESSION_COOKIE, cookie)
+    assert 'signed-in-as">pat<' in restarted.get("/").text
+    later = time.time() + web_settings.review_session_idle_s + 1
+    again = accounts_app(web_settings, store)
+    again.app.state.access.sessions.clock = lambda: later
+    again.cookies.set(SESSION_COOKIE, cookie)
+    assert again.get("/", follow_redirects=False).headers["location"] == "/login"
+
+
+def test_without_accounts_the_name_is_asked_once_and_kept_across_restarts(
+    web_settings: Settings, store: Store
+) -> None:
+    seed_record(store, SHA)
+    c = TestClient(create_app(web_settings), base_url="http://127.0.0.1")
+    first = c.get("/")
+    assert 'id="ask-name"' in first.text and 'value="reviewer"' not in first.text
+    cookie = next(h for h in first.headers.get_list("set-cookie") if h.startswith(f"{SESSION_COOKIE}="))
+    assert f"max-age={int(web_settings.review_local_session_s)}" in cookie.lower()
+    c.post("/reviewer", data={"csrf": csrf_of_tc(c), "name": "Pat Paralegal"})
+    restarted = TestClient(create_app(web_settings), base_url="http://127.0.0.1")
+    restarted.cookies.set(SESSION_COOKIE, c.cookies[SESSION_COOKIE])
+    page = restarted.get("/").text
+    assert '<b id="reviewing-as">Pat Paralegal</b>' in page and 'id="ask-name"' not in page
+    restarted.post(f"/doc/{SHA}/approve", data={"csrf": csrf_of_tc(restarted), "version": "1"})
+    assert store.document_events(SHA)[-1]["actor"] == "Pat Paralegal"
+    # Once accounts exist the typed name no longer counts: sign in.
+    store.add_user("pat", hash_password(PAT_PW), "reviewer")
+    closed = TestClient(create_app(web_settings), base_url="http://127.0.0.1")
+    closed.cookies.set(SESSION_COOKIE, c.cookies[SESSION_COOKIE])
+    assert closed.get("/", follow_redirects=False).headers["location"] == "/login"
+
+
+def test_accounts_added_while_the_app_runs_close_it(web_settings: Settings, store: Store) -> None:
+    c = TestClient(create_app(web_settings), base_url="http://127.0.0.1")
+    assert c.get("/", follow_redirects=False).status_code == 200
+    store.add_user("ada", hash_password(ADA_PW), "admin")
+    c.app.state.access._checked = -1e9  # as if ACCOUNT_CHECK_S had passed
+    assert c.get("/", follow_redirects=False).headers["location"] == "/login"
+    store.update_user("ada", disabled=True)
+    c.app.state.access._checked = -1e9
+    assert c.get("/", follow_redirects=False).headers["location"] == "/login"  # stays closed
+
+
+def test_failed_account_sign_ins_are_limited(web_settings: Settings, store: Store) -> None:
+    c = accounts_app(web_settings, store, review_login_failures=3)
+    for _ in range(3):
+        assert account_sign_in(c, "pat", "wrong password!!").status_code == 401
+    assert account_sign_in(c, "pat", PAT_PW).status_code == 429
+
+
+PROXY = ("10.0.0.5", 40000)
+SSO = {"review_proxy_user_header": "X-Remote-User", "review_trusted_proxies": [PROXY[0]]}
+
+
+def test_the_proxys_user_header_is_believed_only_from_the_trusted_proxy(
+    web_settings: Settings, store: Store
+) -> None:
+    seed_record(store, SHA)
+    app = create_app(web_settings.model_copy(update=SSO))
+    via_proxy = TestClient(app, base_url="http://127.0.0.1", client=PROXY)
+    page = via_proxy.get("/", headers={"X-Remote-User": "Pat@Firm.example"})
+    assert 'signed-in-as">pat@firm.example<' in page.text
+    pat = {"X-Remote-User": "pat@firm.example"}
+    csrf = re.search(r'name="csrf" value="([^"]+)"', via_proxy.get("/", headers=pat).text)
+    assert csrf
+    via_proxy.post(f"/doc/{SHA}/approve", data={"csrf": csrf.group(1), "version": "1"}, headers=pat)
+    assert store.document_events(SHA)[-1]["actor"] == "pat@firm.example"
+    # Another user through the proxy with the same browser: a new session, not pat's.
+    other = via_proxy.get("/", headers={"X-Remote-User": "sam@firm.example"})
+    assert 'signed-in-as">sam@firm.example<' in other.text
+    # From anywhere else the header is ignored: sign in first.
+    direct = TestClient(app, base_url="http://127.0.0.1", client=("10.0.0.9", 40000))
+    forged = direct.get("/", headers={"X-Remote-User": "ada"}, follow_redirects=False)
+    assert forged.headers["location"] == "/login"
+    # The proxy's session cookie alone, without the proxy, is nothing.
+    direct.cookies.set(SESSION_COOKIE, via_proxy.cookies[SESSION_COOKIE])
+    assert direct.get("/", follow_redirects=False).headers["location"] == "/login"
+    # Without the header, the proxy's requests are asked to sign in like anyone's.
+    assert (
+        TestClient(app, client=PROXY, base_url="http://127.0.0.1")
+        .get("/", follow_redirects=False)
+        .headers["location"]
+        == "/login"
+    )
+    # An account of that name gives its role; a disabled one is refused.
+    store.add_user("ada", hash_password(ADA_PW), "admin")
+    assert via_proxy.get("/users", headers={"X-Remote-User": "ada"}).status_code == 200
+    store.update_user("ada", disabled=True)
+    assert via_proxy.get("/", headers={"X-Remote-User": "ada"}).status_code == 403
+
+
+def tls_files(settings: Settings) -> Settings:
+    """Settings with a TLS certificate and key (placeholders: check_bind only needs them to exist)."""
+    folder = Path(settings.home).parent
+    (folder / "cert.pem").write_text("certificate\n")
+    (folder / "key.pem").write_text("key\n")
+    return settings.model_copy(
+        update={"review_tls_certfile": folder / "cert.pem", "review_tls_keyfile": folder / "key.pem"}
+    )
+
+
+def test_single_sign_on_needs_the_proxys_address_and_opens_no_other_door(web_settings: Settings) -> None:
+    with pytest.raises(ConfigError, match="review_trusted_proxies"):
+        create_app(web_settings.model_copy(update={"review_proxy_user_header": "X-Remote-User"}))
+    with pytest.raises(ConfigError, match="header name"):
+        create_app(web_settings.model_copy(update={**SSO, "review_proxy_user_header": "X Remote"}))
+    check_bind("0.0.0.0", tls_files(web_settings).model_copy(update=SSO))
+
+
+def test_binding_beyond_localhost_is_allowed_once_an_account_exists(
+    web_settings: Settings, store: Store
+) -> None:
+    web_settings = tls_files(web_settings)
+    with pytest.raises(ConfigError, match="without a password"):
+        check_bind("0.0.0.0", web_settings)
+    store.add_user("ada", hash_password(ADA_PW), "admin")
+    check_bind("0.0.0.0", web_settings)
+    store.update_user("ada", disabled=True)
+    with pytest.raises(ConfigError):
+        check_bind("0.0.0.0", web_settings)
+
+
+def test_binding_beyond_localhost_needs_tls_even_with_accounts(web_settings: Settings, store: Store) -> None:
+    """Reports would cross the network in clear: no TLS files, no bind beyond this machine (issue 21)."""
+    store.add_user("ada", hash_password(ADA_PW), "admin")
+    with pytest.raises(ConfigError, match="without TLS"):
+        check_bind("0.0.0.0", web_settings)
+    missing = web_settings.model_copy(
+        update={
+            "review_tls_certfile": Path("/nonexistent.pem"),
+            "review_tls_keyfile": Path("/nonexistent.key"),
+        }
+    )
+    with pytest.raises(ConfigError, match="does not exist"):
+        check_bind("0.0.0.0", missing)
+    check_bind("0.0.0.0", tls_files(web_settings))
+    assert "ssl_certfile" in vars(server_config(tls_files(web_settings), "0.0.0.0", 8443))
+    assert server_config(tls_files(web_settings), "127.0.0.1", 8000).ssl_certfile is None
+
+
+def test_a_settings_password_session_ends_when_that_password_changes(
+    web_settings: Settings, store: Store
+) -> None:
+    settings = web_settings.model_copy(update={"review_users": {"pat": PAT, "sam": SAM}})
+    c = TestClient(create_app(settings), base_url="http://127.0.0.1")
+    csrf = csrf_of_tc(c, "/login")
+    assert c.post("/login", data={"csrf": csrf, "user": "pat", "password": PAT}).status_code == 200
+    cookie = c.cookies[SESSION_COOKIE]
+    for update, kept in ((settings, True), ({"review_users": {"pat": "q" * 40, "sam": SAM}}, False)):
+        restarted = TestClient(
+            create_app(web_settings.model_copy(update=update) if isinstance(update, dict) else update),
+            base_url="http://127.0.0.1",
+        )
+        restarted.cookies.set(SESSION_COOKIE, cookie)
+        page = restarted.get("/", follow_redirects=False)
+        assert (page.status_code == 200) is kept, update
+
+
+def test_static_files_make_no_session_and_a_flood_of_new_visitors_evicts_no_reviewer(
+    web_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No session (no Set-Cookie) for a style sheet; a reviewer who gave a name keeps it while many
+    cookie-less requests come in, more than the anonymous sessions kept in memory (issue 21)."""
+    import web.security
+
+    monkeypatch.setattr(web.security, "MAX_SESSIONS", 20)
+    app = create_app(web_settings)
+    plain = TestClient(app, base_url="http://127.0.0.1")
+    static = plain.get("/static/style.css")
+    assert static.status_code == 200 and "set-cookie" not in static.headers
+    reviewer = TestClient(app, base_url="http://127.0.0.1")
+    html = reviewer.get("/").text
+    token = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert token is not None
+    assert (
+        reviewer.post("/reviewer", data={"name": "Pat Paralegal", "csrf": token.group(1)}).status_code < 400
+    )
+    for _ in range(60):
+        TestClient(app, base_url="http://127.0.0.1").get("/")
+    assert "Pat Paralegal" in reviewer.get("/").text

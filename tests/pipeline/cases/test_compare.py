@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from models.case import CaseApportionment, CaseImpairment, CaseMmi, CaseReport
+from models.case import (
+    CaseApportionment,
+    CaseImpairment,
+    CaseMmi,
+    CaseReport,
+    Disagreement,
+    DisagreementRating,
+    DisagreementValue,
+    FullRating,
+)
 from models.record import Evaluator
-from pipeline.cases.compare import disagreements
+from pipeline.cases.compare import disagreements, mark_differing, rank
 
 
 def _report(
@@ -82,3 +91,58 @@ def test_not_yet_p_and_s_before_a_p_and_s_finding_is_progress_not_a_dispute() ->
     later = _report("c", "QME", mmi=("not_reached", None)).model_copy(update={"exam_date": "2023-12-01"})
     found = {d.field for d in disagreements([spring, autumn, later])}
     assert found == {"mmi_status"}  # a QME after the P&S finding says not yet: that is a dispute
+
+
+def test_combined_wpi_and_the_rating_are_compared() -> None:
+    a = _report("a", "PTP").model_copy(update={"combined_wpi": 9, "rating": FullRating(pd=11)})
+    b = _report("b", "QME").model_copy(update={"combined_wpi": 12.0, "rating": FullRating(pd=18)})
+    c = _report("c", "AME").model_copy(update={"combined_wpi": None, "rating": FullRating(pd=None)})
+    found = {d.field: [(v.report, v.value) for v in d.values] for d in disagreements([a, b, c])}
+    assert found == {"combined_wpi": [("a", 9), ("b", 12)], "rating": [("a", 11), ("b", 18)]}
+
+
+def _priced(field: str, *pds: int | None) -> Disagreement:
+    return Disagreement(
+        field=field,
+        ratings=[DisagreementRating(report=str(n), pd=pd) for n, pd in enumerate(pds)],
+    )
+
+
+def test_disagreements_are_ranked_by_how_far_apart_the_ratings_are() -> None:
+    found = [
+        _priced("mmi_date"),
+        _priced("wpi", 10, 12),
+        _priced("apportionment", 5, 20, 9),
+        _priced("combined_wpi", 11),
+    ]
+    ranked = rank(found)
+    assert [(d.field, d.spread) for d in ranked] == [
+        ("apportionment", 15),
+        ("wpi", 2),
+        ("mmi_date", None),
+        ("combined_wpi", None),
+    ]
+
+
+def _valued(*values: float) -> Disagreement:
+    return Disagreement(
+        field="wpi",
+        values=[DisagreementValue(report=str(n), value=v) for n, v in enumerate(values)],
+    )
+
+
+def test_the_values_that_differ_are_those_off_the_controlling_report_else_off_the_most_common() -> None:
+    three = _valued(8, 8, 12)
+    mark_differing([three])
+    assert three.differing == ["2"]  # two doctors agree: only the third one stands out
+
+    mark_differing([three], controlling="2")
+    assert three.differing == ["0", "1"]  # the controlling report decides
+
+    two = _valued(9, 12)
+    mark_differing([two])
+    assert two.differing == ["0", "1"]  # no value is more common: both are marked
+
+    spread_out = _valued(5, 8, 12)
+    mark_differing([spread_out], controlling="9")  # a report not in this disagreement: most common
+    assert spread_out.differing == ["0", "1", "2"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import stat
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -31,9 +33,11 @@ def test_process_prints_where_the_records_are(
     code = main(["process", *(str(tmp_path / "mine" / n) for n in names), "--no-progress"])
     out = capsys.readouterr().out
     assert code == ExitCode.OK
-    rows = [line.split("\t") for line in out.splitlines() if "\t" in line]
-    assert [(r[0], r[1]) for r in rows] == [(n, "processed") for n in names]
-    for _, _, where in rows:
+    heads = [line for line in out.splitlines() if not line.startswith(" ") and ": processed" in line]
+    assert [h.split(": ")[0] for h in heads] == names
+    records = [line.removeprefix("  record: ") for line in out.splitlines() if line.startswith("  record: ")]
+    assert len(records) == len(names)
+    for where in records:
         assert json.loads(Path(where).read_text())["schema_version"] == "1"
 
 
@@ -116,9 +120,21 @@ def test_serve_starts_a_local_server_with_the_schedule_and_stops_on_a_signal(
         assert api is not None
         body = json.dumps({"deployments": {"name": {"any_": ["nightly"]}}}).encode()
         deployment = None
+        while not (home / "prefect" / "server.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        # The API asks for the password serve recorded in its owner-only server.json (issue 21).
+        auth = json.loads((home / "prefect" / "server.json").read_text())["api_auth"]
+        refused = urllib.request.Request(
+            f"{api}/deployments/filter", data=body, headers={"Content-Type": "application/json"}
+        )
+        with pytest.raises(urllib.error.HTTPError, match="401"):
+            urllib.request.urlopen(refused, timeout=10)
+        basic = "Basic " + base64.b64encode(auth.encode()).decode()
         while deployment is None and time.monotonic() < deadline:
             req = urllib.request.Request(
-                f"{api}/deployments/filter", data=body, headers={"Content-Type": "application/json"}
+                f"{api}/deployments/filter",
+                data=body,
+                headers={"Content-Type": "application/json", "Authorization": basic},
             )
             with urllib.request.urlopen(req, timeout=10) as r:
                 found = json.loads(r.read())
