@@ -84,7 +84,7 @@ $(STAMP): pyproject.toml $(LOCK)
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m uv --version >/dev/null 2>&1 || $(BIN)/python -m pip install -q uv
-	printf '%s\n' $(BUILD_REQUIREMENTS) | $(BIN)/python -m uv pip compile pyproject.toml - --extra dev \
+	printf '%s\n' $(BUILD_REQUIREMENTS) | $(BIN)/python -m uv pip compile pyproject.toml - --extra dev --extra postgres \
 	  --universal --python-version 3.11 --generate-hashes --no-annotate --custom-compile-command "make lock" --quiet \
 	  $(UPGRADE) --output-file $(LOCK)
 

@@ -24,6 +24,7 @@
     ├── WorkerCrashError               (exit 22)  the worker process reading the document died
     │   └── RepeatedCrashError         (exit 22)  claimed max_claim_attempts times, never finished
     ├── StoreError                     (exit 30)  database or home folder problem
+    │   ├── VersionConflict            (exit 30)  a correction or decision on a record version no longer the latest
     │   └── WebhookError               (exit 31)  one POST to the case system failed (kept for the next export)
     ├── HomePermissionError            (exit 32)  medlegal lacks a permission on the home folder or inbox
     ├── EvaluationError                (exit 40)  an evaluation fell below its floor
@@ -214,6 +215,14 @@ class StoreError(MedlegalError):
     exit_code = ExitCode.STORE
     transient = True
     hint = "check MEDLEGAL_HOME and MEDLEGAL_DATABASE_URL"
+
+
+class VersionConflict(StoreError):
+    """A correction or decision was made on a version of a record that is no longer the latest (another
+    reviewer, or another app process, saved one in between)."""
+
+    transient = False
+    hint = "reload the record: someone saved a newer version"
 
 
 class EvaluationError(MedlegalError):

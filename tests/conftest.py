@@ -97,6 +97,33 @@ def flow_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_api: 
     return Settings()
 
 
+# --- PostgreSQL -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[object]:
+    """A real PostgreSQL on 127.0.0.1 for the session (tests/support/postgres.py); skipped, with the reason,
+    where it cannot start."""
+    from tests.support.postgres import start
+
+    cluster, why = start()
+    if cluster is None:
+        pytest.skip(f"PostgreSQL: {why}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store's URL: SQLite in a home folder, and a new database on the session's PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{Home(tmp_path / 'db-home').ensure().database}"
+    cluster = request.getfixturevalue("postgres_cluster")
+    return str(cluster.new_database())  # type: ignore[attr-defined]
+
+
 # --- the review app -------------------------------------------------------------------------------------
 
 

@@ -35,6 +35,7 @@ from models.settings import Settings
 from pipeline.cases.calendar import ics_calendar
 from pipeline.cases.deadlines import REMINDER
 from pipeline.cases.view import case_view, deadline_events, upcoming_deadlines
+from pipeline.errors import VersionConflict
 from pipeline.operations.export import export_file, pending_exports
 from pipeline.operations.home import Home, new_run_id
 from pipeline.operations.store import Store
@@ -565,12 +566,26 @@ def create_app(settings: Settings) -> FastAPI:
                 status = doc["review_status"]
                 if status in ("approved", "rejected"):
                     status = "needs_review"
-                saved = store.save_review_version(
-                    sha256, corrected.record, status, run_id(), actor(request), corrected.events
-                )
+                try:  # compare-and-set: another app process may have saved a version since `load`
+                    saved = store.save_review_version(
+                        sha256,
+                        corrected.record,
+                        status,
+                        run_id(),
+                        actor(request),
+                        corrected.events,
+                        expected_version=doc["version"],
+                    )
+                except VersionConflict:
+                    return stale_page(request, load(sha256), doc["version"], form)
                 record_id = saved.id
             if then in ("approve", "next"):
-                store.set_review_status(record_id, "approved", actor(request), "approved", comment or None)
+                try:
+                    store.set_review_status(
+                        record_id, "approved", actor(request), "approved", comment or None, latest_only=True
+                    )
+                except VersionConflict:
+                    return stale_page(request, load(sha256), doc["version"], form)
         return after_decision(request, from_q, sha256, go_next=then == "next")
 
     async def decide(request: Request, sha256: str, action: str) -> Response:
@@ -590,7 +605,12 @@ def create_app(settings: Settings) -> FastAPI:
             shown = stale_of(form, doc)
             if shown is not None:
                 return stale_page(request, doc, shown, form)
-            store.set_review_status(doc["record_id"], action, actor(request), action, comment or None)
+            try:  # compare-and-set across app processes (the lock above covers this one)
+                store.set_review_status(
+                    doc["record_id"], action, actor(request), action, comment or None, latest_only=True
+                )
+            except VersionConflict:
+                return stale_page(request, load(sha256), doc["version"], form)
         return after_decision(request, from_query(form.get("from")), sha256, go_next=bool(form.get("next")))
 
     @app.post("/doc/{sha256}/approve")

@@ -45,6 +45,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Connection,
     DateTime,
     Engine,
     Float,
@@ -58,16 +59,18 @@ from sqlalchemy import (
     delete,
     event,
     func,
-    insert,
     inspect,
     select,
+    text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, aliased, mapped_column, sessionmaker
 
 from models.record import ReportRecord
-from pipeline.errors import StoreError
+from pipeline.errors import StoreError, VersionConflict
 from pipeline.operations.home import FILE_MODE, Home
 from pipeline.operations.queue_index import QueueFilter, queue_values, received_sort
 
@@ -508,7 +511,7 @@ def _sqlite_engine(url: str) -> Engine:
 _DERIVED_TABLES = ("case_index", "queue_rows")
 
 
-def _drop_changed_derived_tables(engine: Engine) -> None:
+def _drop_changed_derived_tables(engine: Engine | Connection) -> None:
     inspector = inspect(engine)
     for name in _DERIVED_TABLES:
         if not inspector.has_table(name):
@@ -518,6 +521,24 @@ def _drop_changed_derived_tables(engine: Engine) -> None:
         if have != {c.name for c in table.columns}:
             log.warning("the %s table is from an earlier medlegal; it is rebuilt from the records", name)
             table.drop(engine)
+
+
+#: The PostgreSQL advisory lock key under which processes create the schema one at a time.
+_SCHEMA_LOCK = 0x6D65646C  # "medl"
+
+
+def _create_schema(engine: Engine) -> None:
+    """Create missing tables (and rebuild changed derived ones). On PostgreSQL under an advisory lock: two
+    processes opening a new database at once would otherwise both create a table and one fail
+    (UniqueViolation in pg_type); SQLite's own lock orders them."""
+    if engine.dialect.name != "postgresql":
+        _drop_changed_derived_tables(engine)
+        Base.metadata.create_all(engine)
+        return
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+        _drop_changed_derived_tables(conn)
+        Base.metadata.create_all(conn)
 
 
 def _engine(url: str) -> Engine:
@@ -530,14 +551,25 @@ def _engine(url: str) -> Engine:
                     if url.startswith("sqlite")
                     else create_engine(url, pool_pre_ping=True, hide_parameters=True)
                 )
-                _drop_changed_derived_tables(engine)
-                Base.metadata.create_all(engine)
+                _create_schema(engine)
             except SQLAlchemyError as e:
                 raise store_error(e, "cannot open the database") from e
             except (OSError, ImportError) as e:
                 raise StoreError(f"cannot open the database: {e}") from e
             _ENGINES[url] = engine
         return engine
+
+
+def _locked_row(s: Session, model: type[Base], key: dict[str, Any], **defaults: Any) -> Any:
+    """The row of `model` with this primary key, made with `defaults` when missing, locked for the rest of
+    the transaction: INSERT ... ON CONFLICT DO NOTHING, then SELECT ... FOR UPDATE. Two writers of one row
+    (two runs, two processes, two machines on PostgreSQL) then never collide on the key nor lose an
+    update; on SQLite the transaction's write lock (BEGIN IMMEDIATE) orders them already."""
+    dialect = s.get_bind().dialect.name
+    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    s.execute(upsert(model).values(**key, **defaults).on_conflict_do_nothing(index_elements=list(key)))
+    ident = next(iter(key.values())) if len(key) == 1 else tuple(key.values())
+    return s.get(model, ident, with_for_update=True, populate_existing=True)
 
 
 def _stored(row: RecordRow, sha256: str) -> StoredRecord:
@@ -763,10 +795,7 @@ class Store:
         """Count a run starting to process this content; returns how many runs have started it without
         finishing (this one included). A second start by the same run (a retry) is not counted again."""
         with self._session() as s:
-            row = s.get(ClaimAttemptRow, sha256)
-            if row is None:
-                row = ClaimAttemptRow(sha256=sha256, attempts=0, last_run_id="")
-                s.add(row)
+            row = _locked_row(s, ClaimAttemptRow, {"sha256": sha256}, attempts=0, last_run_id="")
             if row.last_run_id != run_id:
                 row.attempts += 1
                 row.last_run_id = run_id
@@ -847,16 +876,25 @@ class Store:
         run_id: str,
         actor: str,
         events: Sequence[tuple[str, str | None]],
+        *,
+        expected_version: int | None = None,
     ) -> StoredRecord:
-        """Store a reviewer's corrected record as the next version, with one review event per change."""
+        """Store a reviewer's corrected record as the next version, with one review event per change.
+
+        With `expected_version` a compare-and-set: the document row is locked and VersionConflict raised
+        unless that version is still the latest (two reviewers, or two app processes, never both win)."""
         with self._session() as s:
-            doc = s.execute(select(DocumentRow).where(DocumentRow.sha256 == sha256)).scalar_one()
+            doc = s.execute(
+                select(DocumentRow).where(DocumentRow.sha256 == sha256).with_for_update()
+            ).scalar_one()
             latest = s.execute(
                 select(RecordRow)
                 .where(RecordRow.document_id == doc.id)
                 .order_by(RecordRow.version.desc())
                 .limit(1)
             ).scalar_one()
+            if expected_version is not None and latest.version != expected_version:
+                raise VersionConflict(f"version {expected_version} is not the latest ({latest.version})")
             row = RecordRow(
                 document_id=doc.id,
                 version=latest.version + 1,
@@ -874,13 +912,29 @@ class Store:
         return stored
 
     def set_review_status(
-        self, record_id: int, review_status: str, actor: str, action: str, note: str | None
+        self,
+        record_id: int,
+        review_status: str,
+        actor: str,
+        action: str,
+        note: str | None,
+        *,
+        latest_only: bool = False,
     ) -> None:
-        """Change a record version's review status (approved, rejected, …) and log the event."""
+        """Change a record version's review status (approved, rejected, …) and log the event. With
+        `latest_only`, a compare-and-set: VersionConflict unless this version is still its document's
+        latest (its document row locked meanwhile)."""
         with self._session() as s:
             row = s.get(RecordRow, record_id)
             if row is None:
                 raise StoreError(f"no record {record_id}")
+            if latest_only:
+                s.execute(select(DocumentRow.id).where(DocumentRow.id == row.document_id).with_for_update())
+                newest = s.scalar(
+                    select(func.max(RecordRow.version)).where(RecordRow.document_id == row.document_id)
+                )
+                if newest != row.version:
+                    raise VersionConflict(f"version {row.version} is not the latest ({newest})")
             row.review_status = review_status
             s.add(ReviewEventRow(record_id=record_id, action=action, actor=actor, note=note))
         self._index_record_quietly(record_id)
@@ -1119,10 +1173,17 @@ class Store:
                     "assignee_key": assignee.lower() if assignee else None,
                 }
             )
-        # Replaced whole: a delete and one executemany insert, much cheaper than ORM updates in bulk.
-        s.execute(delete(QueueRow).where(QueueRow.sha256.in_([r["sha256"] for r in rows])))
+        # One executemany upsert, much cheaper than ORM updates in bulk, and safe when two writers refresh
+        # the same row at once (a delete then an insert of both would collide on the key on PostgreSQL).
         if rows:
-            s.connection().execute(insert(Base.metadata.tables["queue_rows"]), rows)
+            table = Base.metadata.tables["queue_rows"]
+            upsert = postgresql_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+            stmt = upsert(table)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[table.c.sha256],
+                set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name != "sha256"},
+            )
+            s.connection().execute(stmt, rows)
         return len(rows)
 
     def ensure_queue(self) -> int:
@@ -1295,17 +1356,16 @@ class Store:
                 s.execute(select(DocumentRow.sha256).where(DocumentRow.sha256.in_(list(sha256s)))).scalars()
             )
             for sha in known:
-                row = s.get(AssignmentRow, sha)
                 if name is None:
-                    if row is not None:
-                        s.delete(row)
-                elif row is None:
-                    s.add(AssignmentRow(sha256=sha, assignee=name, actor=actor))
+                    s.execute(delete(AssignmentRow).where(AssignmentRow.sha256 == sha))
                 else:
+                    row = _locked_row(s, AssignmentRow, {"sha256": sha}, assignee=name, actor=actor)
                     row.assignee, row.actor, row.at = name, actor, _now()
-                queue = s.get(QueueRow, sha)
-                if queue is not None:
-                    queue.assignee, queue.assignee_key = name, name.lower() if name else None
+                s.execute(
+                    update(QueueRow)
+                    .where(QueueRow.sha256 == sha)
+                    .values(assignee=name, assignee_key=name.lower() if name else None)
+                )
         return len(known)
 
     def case_keys(self, sha256s: Sequence[str]) -> dict[str, str]:
@@ -1327,11 +1387,8 @@ class Store:
     def set_upload_name(self, sha256: str, name: str, actor: str) -> None:
         """Remember the name a file was uploaded under (shown instead of the generated inbox name)."""
         with self._session() as s:
-            row = s.get(UploadNameRow, sha256)
-            if row is None:
-                s.add(UploadNameRow(sha256=sha256, name=name[:512], actor=actor))
-            else:
-                row.name, row.actor, row.at = name[:512], actor, _now()
+            row = _locked_row(s, UploadNameRow, {"sha256": sha256}, name=name[:512], actor=actor)
+            row.name, row.actor, row.at = name[:512], actor, _now()
         self._queue_quietly([sha256])
 
     def upload_name(self, sha256: str) -> str | None:
@@ -1434,7 +1491,7 @@ class Store:
         keys = case_keys(record)
         fp = fingerprint(record).to_json()
         with self._session() as s:
-            row = s.get(CaseIndexRow, sha256)
+            row = s.get(CaseIndexRow, sha256, with_for_update=True)
             changed = (
                 row is None
                 or list(keys.case_numbers) != list(row.case_numbers)
@@ -1444,8 +1501,7 @@ class Store:
                 or fp != row.fingerprint
             )
             if row is None:
-                row = CaseIndexRow(sha256=sha256, case_key="")
-                s.add(row)
+                row = _locked_row(s, CaseIndexRow, {"sha256": sha256}, case_key="")
             row.case_numbers = list(keys.case_numbers)
             row.applicant = keys.applicant
             row.injury_dates = list(keys.injury_dates)
@@ -1652,10 +1708,16 @@ class Store:
         replacing an earlier reading's; `day` an ISO date."""
         date.fromisoformat(day)
         with self._session() as s:
-            row = s.get(DetectedReceiptRow, sha256)
-            if row is None:
-                row = DetectedReceiptRow(sha256=sha256)
-                s.add(row)
+            row = _locked_row(
+                s,
+                DetectedReceiptRow,
+                {"sha256": sha256},
+                received=day,
+                source=source,
+                rule=rule,
+                page=page,
+                text=text[:120],
+            )
             row.received, row.source, row.rule, row.page, row.text = day, source, rule, page, text[:120]
             row.at = _now()
         self._queue_quietly([sha256])
@@ -1669,13 +1731,8 @@ class Store:
     def set_represented(self, key: str, represented: bool, actor: str) -> None:
         """Set whether the applicant of a case (by case key) is represented (default: represented)."""
         with self._session() as s:
-            row = s.get(CaseSettingRow, key)
-            if row is None:
-                s.add(CaseSettingRow(case_key=key, represented=represented, actor=actor))
-            else:
-                row.represented = represented
-                row.actor = actor
-                row.at = _now()
+            row = _locked_row(s, CaseSettingRow, {"case_key": key}, represented=represented, actor=actor)
+            row.represented, row.actor, row.at = represented, actor, _now()
 
     def set_rating_inputs(
         self,
@@ -1689,10 +1746,7 @@ class Store:
     ) -> None:
         """Set what a reviewer decided for a case's ratings (None leaves a field to the reports)."""
         with self._session() as s:
-            row = s.get(CaseRatingInputRow, key)
-            if row is None:
-                row = CaseRatingInputRow(case_key=key, actor=actor)
-                s.add(row)
+            row = _locked_row(s, CaseRatingInputRow, {"case_key": key}, actor=actor)
             row.group, row.title, row.birth_date, row.earnings = group, title, birth_date, earnings
             row.actor, row.at = actor, _now()
 
@@ -1719,13 +1773,10 @@ class Store:
     def set_controlling_report(self, key: str, sha256: str | None, actor: str) -> None:
         """Set the controlling report of a case (by case key), or clear it with None."""
         with self._session() as s:
-            row = s.get(CaseControllingRow, key)
             if sha256 is None:
-                if row is not None:
-                    s.delete(row)
-            elif row is None:
-                s.add(CaseControllingRow(case_key=key, sha256=sha256, actor=actor))
+                s.execute(delete(CaseControllingRow).where(CaseControllingRow.case_key == key))
             else:
+                row = _locked_row(s, CaseControllingRow, {"case_key": key}, sha256=sha256, actor=actor)
                 row.sha256, row.actor, row.at = sha256, actor, _now()
 
     def controlling_report(self, key: str) -> str | None:

@@ -259,8 +259,8 @@ from models.settings import Settings
 from pipeline.operations.batch import run_batch
 from pipeline.operations.workers import warm_workers
 
-home, go = Path(sys.argv[1]), Path(sys.argv[2])
-settings = Settings(home=home, batch_workers=1, inbox_settle_s=0)
+home, go, url = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] or None
+settings = Settings(home=home, batch_workers=1, inbox_settle_s=0, database_url=url)
 warm_workers(1, settings.worker_memory_mb, wait=True)
 print("ready", flush=True)
 while not go.exists():
@@ -270,10 +270,10 @@ print("processed", summary.counts["processed"], flush=True)
 """
 
 
-def _runners(home: Path, go: Path, count: int) -> list[subprocess.Popen[str]]:
+def _runners(home: Path, go: Path, count: int, url: str | None = None) -> list[subprocess.Popen[str]]:
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _RUNNER, str(home), str(go)],
+            [sys.executable, "-c", _RUNNER, str(home), str(go), url or ""],
             stdout=subprocess.PIPE,
             text=True,
             start_new_session=True,
@@ -286,11 +286,17 @@ def _runners(home: Path, go: Path, count: int) -> list[subprocess.Popen[str]]:
     return procs
 
 
+def _url(database: str) -> str | None:
+    """None for SQLite (the home's own database), the URL for PostgreSQL."""
+    return None if database.startswith("sqlite") else database
+
+
 def test_two_processes_sharing_a_home_split_the_inbox_and_process_each_file_once(
-    batch_settings: Settings, home: Home, tmp_path: Path
+    batch_settings: Settings, home: Home, tmp_path: Path, database: str
 ) -> None:
+    """On SQLite and on a real PostgreSQL."""
     names = make_inbox(home.inbox, 10)
-    procs = _runners(home.root, tmp_path / "go", 2)
+    procs = _runners(home.root, tmp_path / "go", 2, _url(database))
     counts = []
     for p in procs:
         out, _ = p.communicate(timeout=600)
@@ -298,7 +304,7 @@ def test_two_processes_sharing_a_home_split_the_inbox_and_process_each_file_once
         counts.append(int(out.split()[-1]))
     assert sum(counts) == 10 and min(counts) > 0, f"the inbox was not shared: {counts}"
     assert files_in(home.archive) == names and files_in(home.inbox) == [] and files_in(home.quarantine) == []
-    assert len(_store(home).documents_overview()) == 10
+    assert len(Store(_url(database) or database_url(home, None)).documents_overview()) == 10
 
 
 def test_a_runner_killed_mid_batch_loses_nothing_and_the_next_run_finishes_its_files(
@@ -321,3 +327,20 @@ def test_a_runner_killed_mid_batch_loses_nothing_and_the_next_run_finishes_its_f
     assert files_in(home.archive) == names, "every file archived exactly once"
     assert files_in(home.inbox) == [] and files_in(home.quarantine) == [] and files_in(home.processing) == []
     assert len(_store(home).documents_overview()) == 8
+
+
+def test_a_report_dropped_twice_in_one_batch_is_one_record_and_one_duplicate(
+    tmp_path: Path, database: str
+) -> None:
+    """Both copies are worked on at once: no UniqueViolation, nothing quarantined (on PostgreSQL the
+    claim counter was read, then inserted, by both) (issue 21)."""
+    settings = Settings(
+        home=tmp_path / "home", inbox_settle_s=0, ocr_workers=1, batch_workers=2, database_url=_url(database)
+    )
+    home = Home(settings.home).ensure()
+    [name] = make_inbox(home.inbox, 1)
+    (home.inbox / "copy-of-the-same.pdf").write_bytes((home.inbox / name).read_bytes())
+    summary = run_batch(settings, workers=2)
+    assert files_in(home.quarantine) == []
+    assert summary.counts["processed"] + summary.counts["duplicates"] == 2 and summary.counts["failed"] == 0
+    assert len(Store(_url(database) or database_url(home, None)).documents_overview()) == 1

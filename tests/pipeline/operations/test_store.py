@@ -31,17 +31,18 @@ def _record(content: str, *, rules: str = "1", flagged: bool = False, name: str 
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    home = Home(tmp_path / "home").ensure()
-    s = Store(database_url(home, None))
+def store(database: str) -> Store:
+    """Every test here runs on SQLite and on a real PostgreSQL (the `database` fixture)."""
+    s = Store(database)
     s.start_run("run1", "test", socket.gethostname(), 1, "1")
     s.start_run("run2", "test", socket.gethostname(), 1, "2")
     return s
 
 
-def test_the_database_file_is_private(tmp_path: Path, store: Store) -> None:
-    db = tmp_path / "home" / "medlegal.db"
-    assert db.stat().st_mode & 0o777 == 0o600
+def test_the_database_file_is_private(tmp_path: Path) -> None:
+    home = Home(tmp_path / "home").ensure()
+    Store(database_url(home, None))
+    assert home.database.stat().st_mode & 0o777 == 0o600
 
 
 def test_same_content_and_rules_is_a_duplicate(store: Store) -> None:
@@ -103,7 +104,9 @@ def test_store_errors_never_carry_sql_bound_values(store: Store) -> None:
         store.add_intake("no-such-run", "Maria Example - QME.pdf", "a" * 64, "failed", message="Maria")
     text = f"{info.value} {info.value!r} {info.value.reason()}"
     assert "Maria" not in text and "INSERT" not in text
-    assert "IntegrityError" in str(info.value) and info.value.transient is False
+    assert (
+        "IntegrityError" in str(info.value) or "ForeignKeyViolation" in str(info.value)
+    ) and not info.value.transient
 
 
 def test_a_content_counts_the_runs_that_started_it_until_one_finishes_it(store: Store) -> None:
@@ -113,3 +116,73 @@ def test_a_content_counts_the_runs_that_started_it_until_one_finishes_it(store: 
     assert store.start_attempt(sha, "run2") == 2
     store.add_intake("run2", "x.pdf", sha, "failed", exit_code=13)
     assert store.start_attempt(sha, "run2") == 1
+
+
+def _attempts_in_process(url: str, sha: str, runs: list[str]) -> list[int]:
+    s = Store(url)
+    return [s.start_attempt(sha, run) for run in runs]
+
+
+def test_runs_starting_one_content_at_once_count_every_run_and_never_collide(store: Store) -> None:
+    """Two processes (a report dropped twice, two runners) start the same content at once: no
+    UniqueViolation, every run counted once (the insert is an upsert, the count a locked update)."""
+    sha = "c" * 64
+    runs = [f"run-{i}" for i in range(12)]
+    for run in runs:
+        store.start_run(run, "test", socket.gethostname(), 1, "1")
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        counts = pool.starmap(
+            _attempts_in_process, [(store.url, sha, runs[0::2]), (store.url, sha, runs[1::2])]
+        )
+    assert sorted(c for part in counts for c in part) == list(range(1, 13))
+
+
+def test_concurrent_writes_of_the_same_row_never_collide(store: Store) -> None:
+    sha = "d" * 64
+    store.save_record(_record("d"), "run1")
+    real = _record("d").source.sha256
+
+    def write(i: int) -> None:
+        store.start_attempt(sha, f"run{1 + i % 2}")
+        store.set_upload_name(real, f"upload-{i}.pdf", "admin")
+        store.assign([real], f"reviewer-{i}", "admin")
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(write, range(24)))
+    assert store.upload_name(real) is not None and store.assignee(real) is not None
+
+
+def test_a_correction_or_approval_of_a_version_no_longer_the_latest_is_refused(store: Store) -> None:
+    """Compare-and-set: two reviewers (or two app processes) acting on version 1 at once, one wins."""
+    from pipeline.errors import VersionConflict
+
+    first = store.save_record(_record("e", flagged=True), "run1").stored
+    sha = first.sha256
+    store.save_review_version(sha, first.record(), "needs_review", "run1", "Pat", [], expected_version=1)
+    with pytest.raises(VersionConflict):
+        store.save_review_version(sha, first.record(), "needs_review", "run1", "Sam", [], expected_version=1)
+    with pytest.raises(VersionConflict):
+        store.set_review_status(first.id, "approved", "Sam", "approved", None, latest_only=True)
+    assert [v.version for v in store.record_versions(sha)] == [1, 2]
+    assert store.record_versions(sha)[0].review_status == "needs_review"
+
+
+def test_concurrent_corrections_of_one_version_store_exactly_one(store: Store) -> None:
+    from pipeline.errors import VersionConflict
+
+    first = store.save_record(_record("f", flagged=True), "run1").stored
+
+    def correct(i: int) -> bool:
+        try:
+            store.save_review_version(
+                first.sha256, first.record(), "needs_review", "run1", f"r{i}", [], expected_version=1
+            )
+        except VersionConflict:
+            return False
+        return True
+
+    with ThreadPoolExecutor(6) as pool:
+        won = list(pool.map(correct, range(12)))
+    assert sum(won) == 1
+    assert [v.version for v in store.record_versions(first.sha256)] == [1, 2]
