@@ -141,9 +141,17 @@ def _aware(at: datetime | None) -> datetime | None:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def pending_exports(store: Store, sink: str, since: date | datetime | None = None) -> list[PendingExport]:
-    """Approved latest versions not yet exported to `sink` (or approved since a date, exported or not)."""
-    done = {e["record_id"] for e in store.exports() if e["status"] == "ok" and e["sink"] == sink}
+def pending_exports(
+    store: Store, sink: str, since: date | datetime | None = None, *, target: str | None = None
+) -> list[PendingExport]:
+    """Approved latest versions not yet exported to `sink` (or approved since a date, exported or not).
+    With `target` (a webhook's URL) what counts is delivery to that target: a stray or test URL that took
+    the records does not keep them from the real case system."""
+    done = {
+        e["record_id"]
+        for e in store.exports()
+        if e["status"] == "ok" and e["sink"] == sink and (target is None or e["target"] == target)
+    }
     cutoff = _since(since)
     pending: list[PendingExport] = []
     for doc in store.documents_overview():
@@ -505,7 +513,7 @@ def export_webhook(
     """POST every pending record to the webhook; failures are stored and retried by the next export.
     Raises ConfigError for a URL records must not go to (`check_webhook_url`)."""
     check_webhook_url(url, settings)
-    items = {item.key: item for item in pending_exports(store, "webhook", since)}
+    items = {item.key: item for item in pending_exports(store, "webhook", since, target=url)}
 
     def stored(key: str, ok: bool, attempts: int, error: str | None) -> None:
         status = "ok" if ok else "failed"

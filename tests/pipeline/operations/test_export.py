@@ -318,3 +318,22 @@ def test_a_loopback_webhook_never_goes_through_a_proxy(hook: _Hook, variable: st
         proxy.server.server_close()
     assert done.returncode == 0, done.stderr[-500:]
     assert len(hook.requests) == 1 and proxy.requests == []
+
+
+@pytest.mark.parametrize("hook", [0], indirect=True)
+def test_a_stray_webhook_target_does_not_keep_the_records_from_the_real_one(
+    hook: _Hook, store: Store, web_settings: Settings
+) -> None:
+    """Exports are remembered per (sink, target): records a test URL took still go to the case system,
+    once (issue 21)."""
+    _approve(store, SHA)
+    stray = _Hook(0)
+    stray.thread.start()
+    try:
+        assert export_webhook(store, web_settings, stray.url).exported == [f"{SHA}:1"]
+    finally:
+        stray.server.shutdown()
+        stray.server.server_close()
+    assert export_webhook(store, web_settings, hook.url).exported == [f"{SHA}:1"]
+    assert export_webhook(store, web_settings, hook.url).exported == []
+    assert len(hook.requests) == 1 and len(stray.requests) == 1
