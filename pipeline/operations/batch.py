@@ -347,6 +347,43 @@ def _note_intake(
         )
 
 
+def _finished_earlier(store: Store, ctx: BatchContext, claim: Claim, t0: float) -> DocumentOutcome | None:
+    """The outcome of a claim this run already finished (its file archived, its intake stored), for a task
+    that runs again (a Dask worker lost after finishing it, a retry): success, not a missing file."""
+    try:
+        intakes = [
+            i
+            for i in store.intakes(ctx.run_id)
+            if i["filename"] == claim.name and i["status"] in ("processed", "duplicate") and i["sha256"]
+        ]
+        if not intakes:
+            return None
+        done = intakes[-1]
+        stored = store.latest_record(done["sha256"])
+    except StoreError:
+        return None
+    if stored is None:
+        return None
+    record = stored.record()
+    log.info(
+        "%s (%s): finished earlier in this run; not processed again", claim.safe_name, stored.sha256[:12]
+    )
+    return DocumentOutcome(
+        filename=claim.name,
+        sha256=stored.sha256,
+        status=done["status"],
+        stored_as=done.get("stored_as") or "",
+        seconds=time.monotonic() - t0,
+        record_path=str(ctx.home.record_path(stored.sha256)),
+        record_version=stored.version,
+        review_status=record.review.status,
+        flags=tuple(f.code for f in record.review.flags),
+        pages=record.source.page_count,
+        recovered=claim.origin == "recovered",
+        record=json.loads(stored.body),
+    )
+
+
 def process_claim(claim: Claim, ctx: BatchContext) -> DocumentOutcome:
     """Process one claimed file to its end (archived or quarantined).
 
@@ -356,6 +393,10 @@ def process_claim(claim: Claim, ctx: BatchContext) -> DocumentOutcome:
     settings = ctx.settings
     store = ctx.store()
     recovered = claim.origin == "recovered"
+    if not claim.path.exists() and not claim.path.is_symlink():
+        finished = _finished_earlier(store, ctx, claim, t0)
+        if finished is not None:
+            return finished
     try:
         sha = claim.sha256 or sha256_file(claim.path)
     except MedlegalError as e:

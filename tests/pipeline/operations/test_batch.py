@@ -344,3 +344,21 @@ def test_a_report_dropped_twice_in_one_batch_is_one_record_and_one_duplicate(
     assert files_in(home.quarantine) == []
     assert summary.counts["processed"] + summary.counts["duplicates"] == 2 and summary.counts["failed"] == 0
     assert len(Store(_url(database) or database_url(home, None)).documents_overview()) == 1
+
+
+def test_a_task_run_again_for_a_document_already_finished_reports_success(
+    batch_settings: Settings, home: Home
+) -> None:
+    """A Dask worker lost after finishing a document makes Prefect run its task again: the second run
+    finds the file archived and its intake stored, and reports the same success (issue 21)."""
+    from pipeline.operations.batch import close_batch, open_batch, process_claim
+
+    [name] = make_inbox(home.inbox, 1)
+    batch = open_batch(batch_settings, "test")
+    [claim] = list(batch.take())
+    first = process_claim(claim, batch.context)
+    again = process_claim(claim, batch.context)
+    assert first.status == "processed" and again.status == "processed"
+    assert (again.sha256, again.record_version) == (first.sha256, first.record_version)
+    close_batch(batch, [first])
+    assert files_in(home.archive) == [name] and files_in(home.quarantine) == []
