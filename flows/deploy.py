@@ -76,6 +76,7 @@ def local_prefect_server(home: Path, timeout_s: float = 120.0) -> Iterator[str]:
             stdin=subprocess.DEVNULL,
             env=env,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
     try:
         deadline = time.monotonic() + timeout_s
@@ -98,6 +99,37 @@ def local_prefect_server(home: Path, timeout_s: float = 120.0) -> Iterator[str]:
             os.environ.pop("PREFECT_API_AUTH_STRING", None)
         else:
             os.environ["PREFECT_API_AUTH_STRING"] = previous_auth
+
+
+def _die_with_parent() -> None:
+    """In the server's process before it starts: SIGTERM when the process that started it dies, even by
+    SIGKILL (Linux prctl PR_SET_PDEATHSIG), so no server outlives its run."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+@contextlib.contextmanager
+def prefect_for_run(settings: Settings) -> Iterator[str | None]:
+    """The Prefect API a run uses (`flows.server.use_prefect_api`: PREFECT_API_URL, or a `serve`'s); when
+    none answers and the run fans out on Dask, one server for this run, started here, given to the
+    workers (PREFECT_API_URL and its password in the environment they inherit and in the flow's settings
+    context) and stopped at the end, or when this process dies. Without it every Dask worker started a
+    temporary server of its own. Call before Prefect is imported."""
+    from flows.server import use_prefect_api
+
+    api = use_prefect_api(Path(settings.home))
+    dask = settings.task_runner == "dask" or bool(settings.dask_address)
+    if api.url or not dask:
+        yield api.url
+        return
+    with local_prefect_server(Path(settings.home)) as url:
+        os.environ["PREFECT_API_URL"] = url
+        try:
+            yield url
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:

@@ -20,7 +20,7 @@ from prefect.states import State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from models.settings import Settings
-from pipeline.errors import MedlegalError
+from pipeline.errors import ConfigError, MedlegalError
 from pipeline.operations.batch import Batch, close_batch, fail_claim, process_claim, submit_bounded
 from pipeline.operations.home import Claim
 from pipeline.operations.outcomes import BatchSummary, DocumentOutcome
@@ -98,25 +98,101 @@ def finish(batch: Batch, outcomes: list[DocumentOutcome]) -> BatchSummary:
     return summary
 
 
+def _loopback_address(address: str) -> bool:
+    host = address.split("://", 1)[-1].rsplit(":", 1)[0].strip("[]")
+    return host in ("localhost", "127.0.0.1", "::1")
+
+
+def dask_security(settings: Settings) -> Any:
+    """distributed's Security for `dask_address`: TLS with the configured files, required for a scheduler
+    beyond this machine; None for a loopback tcp:// one. Raises ConfigError otherwise."""
+    address = settings.dask_address or ""
+    if address.startswith("tls://"):
+        from distributed.security import Security
+
+        files = (settings.dask_tls_ca_file, settings.dask_tls_cert, settings.dask_tls_key)
+        if not all(files):
+            raise ConfigError(
+                f"the Dask scheduler {address} is tls:// but the TLS files are not set",
+                hint="set dask_tls_ca_file, dask_tls_cert and dask_tls_key",
+            )
+        return Security(
+            tls_ca_file=str(settings.dask_tls_ca_file),
+            tls_client_cert=str(settings.dask_tls_cert),
+            tls_client_key=str(settings.dask_tls_key),
+            require_encryption=True,
+        )
+    if not _loopback_address(address):
+        raise ConfigError(
+            f"refusing to send reports to the Dask scheduler {address} in clear",
+            hint="start the cluster with TLS and give dask_address as tls://host:port with the dask_tls_* files",
+        )
+    return None
+
+
 def build_task_runner(settings: Settings) -> TaskRunner[Any]:
-    """Threads by default; Dask for `dask_address` (an existing cluster) or task_runner="dask" (local)."""
+    """Threads by default; Dask for `dask_address` (an existing cluster, tls:// beyond this machine) or
+    task_runner="dask" (a local cluster: TLS with temporary credentials, so no other local account can
+    send it code; listening on 127.0.0.1 only; its HTTP servers on random loopback ports with no routes,
+    so no dashboard)."""
     if settings.dask_address or settings.task_runner == "dask":
         import dask
         from prefect_dask import DaskTaskRunner
 
         if settings.dask_address:
-            return DaskTaskRunner(address=settings.dask_address)
+            security = dask_security(settings)
+            return DaskTaskRunner(
+                address=settings.dask_address, client_kwargs={"security": security} if security else {}
+            )
         # Each task starts a document worker process, which a daemonic Dask worker may not do.
-        dask.config.set({"distributed.worker.daemon": False})
+        dask.config.set(
+            {
+                "distributed.worker.daemon": False,
+                "distributed.scheduler.http.routes": [],
+                "distributed.worker.http.routes": [],
+            }
+        )
         return DaskTaskRunner(
             cluster_kwargs={
                 "n_workers": settings.batch_workers,
                 "threads_per_worker": 1,
                 "processes": True,
-                "dashboard_address": None,
+                "host": "127.0.0.1",
+                "protocol": "tls://",
+                "security": True,
+                "dashboard_address": "127.0.0.1:0",
+                "worker_dashboard_address": "127.0.0.1:0",
             }
         )
     return ThreadPoolTaskRunner(max_workers=settings.batch_workers)
+
+
+def check_dask_workers(settings: Settings, timeout_s: float = 30.0) -> None:
+    """Before the inbox is claimed: an existing cluster's workers must be able to start the document
+    worker processes (not daemonic), or every document would be quarantined. Raises ConfigError."""
+    if not settings.dask_address:
+        return
+    import multiprocessing
+
+    from distributed import Client
+
+    security = dask_security(settings)
+    try:
+        client = Client(settings.dask_address, timeout=timeout_s, security=security)
+    except OSError as e:
+        raise ConfigError(
+            f"no Dask scheduler answers at {settings.dask_address} ({e.__class__.__name__})"
+        ) from e
+    try:
+        daemonic = client.run(lambda: multiprocessing.current_process().daemon)
+    finally:
+        client.close()
+    if any(daemonic.values()):
+        raise ConfigError(
+            f"{sum(daemonic.values())} of the {len(daemonic)} Dask workers are daemonic processes and cannot "
+            "start a document's worker process; nothing was claimed",
+            hint="restart them with DASK_DISTRIBUTED__WORKER__DAEMON=False (docs/operations.md, Scale-out)",
+        )
 
 
 def task_runner_from_env() -> TaskRunner[Any]:

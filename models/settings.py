@@ -100,6 +100,11 @@ class Settings(BaseSettings):
     batch_workers: int = Field(2, ge=1)
     #: Address of an existing Dask scheduler (tcp://host:8786); implies task_runner="dask".
     dask_address: str | None = None
+    #: TLS for an existing cluster (`dask_address` tls://...): the CA, and this client's certificate and key
+    #: (PEM). A scheduler beyond this machine must be reached over tls:// (flows/tasks.py).
+    dask_tls_ca_file: Path | None = None
+    dask_tls_cert: Path | None = None
+    dask_tls_key: Path | None = None
     #: A claim owned by another host is taken over after this many seconds without its run finishing.
     stale_claim_s: float = Field(6 * 3600.0, gt=0)
     #: Runs that may start a document and die before finishing it; the next one quarantines it instead.

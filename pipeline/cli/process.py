@@ -18,7 +18,7 @@ WITHOUT_SERVER = (
     "processing here, without Prefect (the run is recorded in the medlegal store; "
     "`medlegal serve` keeps a Prefect server running)"
 )
-TEMPORARY_SERVER = "starting a temporary one (10-30 s; `medlegal serve` keeps one running)"
+RUN_SERVER = "starting one for this run and its Dask workers (10-30 s; `medlegal serve` keeps one running)"
 REVIEW_URL = "http://127.0.0.1:8000"
 """Where `medlegal review` serves by default: the review link printed for each record."""
 
@@ -85,19 +85,23 @@ def run(args: argparse.Namespace) -> int:
                 progress=not args.no_progress,
             )
         else:
-            if api.url is None:
-                sys.stderr.write(f"medlegal: {api.why}; {TEMPORARY_SERVER}\n")
-            sys.stderr.flush()
-            from flows.on_demand import run_process_report
-            from flows.tasks import build_task_runner
+            from flows.deploy import prefect_for_run
 
-            summary = run_process_report(
-                files,
-                home=str(settings.home),
-                task_runner=build_task_runner(settings),
-                reprocess=args.reprocess,
-                progress=not args.no_progress,
-            )
+            if api.url is None:
+                sys.stderr.write(f"medlegal: {api.why}; {RUN_SERVER}\n")
+            sys.stderr.flush()
+            with prefect_for_run(settings):  # one server for the run and its Dask workers
+                from flows.on_demand import run_process_report
+                from flows.tasks import build_task_runner, check_dask_workers
+
+                check_dask_workers(settings)
+                summary = run_process_report(
+                    files,
+                    home=str(settings.home),
+                    task_runner=build_task_runner(settings),
+                    reprocess=args.reprocess,
+                    progress=not args.no_progress,
+                )
     sys.stdout.write(found_text(summary) + "\n")
     failures = summary.failures
     return failures[0].error.exit_code if failures and failures[0].error else ExitCode.OK

@@ -28,15 +28,20 @@ def run(args: argparse.Namespace) -> int:
     if regular_files(home.inbox) and settings.task_runner == "threads" and not settings.dask_address:
         # The document workers load the pipeline while Prefect starts.
         warm_workers(settings.batch_workers, settings.worker_memory_mb)
-    from flows.inbox import nightly_inbox, run_in_home
-    from flows.tasks import build_task_runner
-    from pipeline.operations.summaries import summary_text
+    from flows.deploy import prefect_for_run
 
-    summary = run_in_home(
-        str(settings.home),
-        nightly_inbox.with_options(task_runner=build_task_runner(settings)),
-        reprocess=args.reprocess,
-        progress=not args.no_progress,
-    )
+    # Before Prefect is imported (it reads PREFECT_API_URL once): a Dask run without a server gets one.
+    with prefect_for_run(settings):
+        from flows.inbox import nightly_inbox, run_in_home
+        from flows.tasks import build_task_runner, check_dask_workers
+        from pipeline.operations.summaries import summary_text
+
+        check_dask_workers(settings)  # daemonic workers: one line, before anything is claimed
+        summary = run_in_home(
+            str(settings.home),
+            nightly_inbox.with_options(task_runner=build_task_runner(settings)),
+            reprocess=args.reprocess,
+            progress=not args.no_progress,
+        )
     sys.stdout.write(summary_text(summary) + "\n")
     return ExitCode.OK

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from models.record import ReportRecord
 from models.settings import Settings
@@ -172,6 +172,16 @@ def submit_bounded(
         yield done, inflight.pop(done)
 
 
+#: Settings no document task needs: the review app's passwords and signing key. They are left out of the
+#: context that travels to every task (pickled to Dask workers, possibly on other machines).
+_NOT_FOR_TASKS: dict[str, Any] = {"review_token": None, "review_users": {}, "review_secret": None}
+
+
+def task_settings(settings: Settings) -> Settings:
+    """`settings` without what no document task needs to see (`_NOT_FOR_TASKS`)."""
+    return settings.model_copy(update=_NOT_FOR_TASKS)
+
+
 def _in_process_workers(settings: Settings) -> bool:
     """Whether this process runs the batch's documents (threads), rather than Dask workers."""
     return settings.task_runner == "threads" and not settings.dask_address
@@ -214,7 +224,7 @@ def open_batch(
     store.start_run(run_id, trigger, socket.gethostname(), os.getpid(), version, flow_run_id)
     open_run(home, run_id)
     ctx = BatchContext(
-        settings=settings,
+        settings=task_settings(settings),
         run_id=run_id,
         home_root=home.root.resolve(),
         db_url=url,

@@ -1501,7 +1501,15 @@ class Store:
                 or fp != row.fingerprint
             )
             if row is None:
-                row = _locked_row(s, CaseIndexRow, {"sha256": sha256}, case_key="")
+                row = _locked_row(
+                    s,
+                    CaseIndexRow,
+                    {"sha256": sha256},
+                    case_key="",
+                    case_numbers=list(keys.case_numbers),
+                    injury_dates=list(keys.injury_dates),
+                    fingerprint=fp,
+                )
             row.case_numbers = list(keys.case_numbers)
             row.applicant = keys.applicant
             row.injury_dates = list(keys.injury_dates)

@@ -186,3 +186,8 @@ def test_concurrent_corrections_of_one_version_store_exactly_one(store: Store) -
         won = list(pool.map(correct, range(12)))
     assert sum(won) == 1
     assert [v.version for v in store.record_versions(first.sha256)] == [1, 2]
+
+
+def test_a_saved_record_is_in_the_case_index(store: Store) -> None:
+    saved = store.save_record(_record("g"), "run1").stored
+    assert saved.sha256 in {row["sha256"] for row in store.case_index()}
