@@ -18,8 +18,8 @@ def prefect_environment(home: Path) -> dict[str, str]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS": "false",
-        # Let Prefect's run logs carry pipeline.* log lines (file names and sha256 prefixes only).
-        "PREFECT_LOGGING_EXTRA_LOGGERS": "pipeline",
+        # pipeline.* log lines name files (a file name is often a patient's name): they go to the console
+        # and the worker's log only, never to Prefect's database or a remote Prefect server (issue 21).
         "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
         # A run of medlegal is one process; the ephemeral API should wait long enough on a busy machine.
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",

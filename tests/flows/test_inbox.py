@@ -12,7 +12,14 @@ from uuid import UUID
 
 import pytest
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, FlowRunFilterId
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterKey,
+    FlowRunFilter,
+    FlowRunFilterId,
+    LogFilter,
+    LogFilterFlowRunId,
+)
 from prefect.client.schemas.objects import FlowRun
 
 import pipeline.operations.batch
@@ -188,7 +195,12 @@ def test_prefect_keeps_sha_prefixes_not_file_names(flow_settings: Settings, tmp_
                 flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
             )
             assert sorted(t.name for t in tasks) == sorted((o.sha256 or "")[:12] for o in summary.outcomes)
-            kept = [json.dumps(flow_run.parameters), *(t.name for t in tasks)]
+            logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run.id])))
+            kept = [
+                json.dumps(flow_run.parameters),
+                *(t.name for t in tasks),
+                *(entry.message for entry in logs),
+            ]
             assert not [k for k in kept if "Maria" in k or "Roe" in k], kept
     assert not [a for a in artifacts if "Maria" in str(a.data) or "Roe" in str(a.data)]
 
@@ -200,3 +212,9 @@ def test_a_flow_run_cannot_choose_the_home() -> None:
 
     assert "home" not in inspect.signature(nightly_inbox.fn).parameters
     assert set(nightly_inbox.parameters.properties) == {"reprocess", "progress"}
+
+
+def test_medlegal_log_lines_which_name_files_are_not_sent_to_prefect(tmp_path: Path) -> None:
+    from flows.env import prefect_environment
+
+    assert "PREFECT_LOGGING_EXTRA_LOGGERS" not in prefect_environment(tmp_path)
