@@ -20,6 +20,7 @@ DISTRIBUTION = {
     "pdfminer": "pdfminer.six",
     "pydantic_settings": "pydantic-settings",
     "prefect_dask": "prefect-dask",
+    "distributed": "dask",  # declared as dask[distributed]
     "argon2": "argon2-cffi",
 }
 #: Declared but never imported by name, and why.
