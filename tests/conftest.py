@@ -26,6 +26,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 import uvicorn  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
 from spacy.language import Language  # noqa: E402
 
 from models.settings import Settings  # noqa: E402
@@ -142,6 +143,14 @@ def web_settings(tmp_path: Path) -> Settings:
 def store(web_settings: Settings) -> Store:
     home = Home(web_settings.home).ensure()
     return Store.for_home(home, None)
+
+
+@pytest.fixture
+def client(web_settings: Settings, store: Store) -> TestClient:
+    """The review app through Starlette's TestClient on this machine's address, its session started."""
+    c = TestClient(create_app(web_settings), base_url="http://127.0.0.1")
+    c.get("/")
+    return c
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
-"""Helpers of the review app and export tests: a seeded store record, a free port, Debian's Chromium."""
+"""Helpers of the review app and export tests: a seeded store record, the CSRF token of a page, a free port,
+Debian's Chromium."""
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import uuid
+from typing import Any
 
 from models.record import Claim, Evidence, Impairment, ReportRecord, Source
 from pipeline.operations.store import Store, StoredRecord
@@ -44,3 +47,11 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def csrf_of(client: Any, path: str = "/") -> str:
+    """The CSRF token the page at `path` puts in its forms (bound to the client's session); `client` is a
+    TestClient or an httpx.Client."""
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)

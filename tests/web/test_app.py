@@ -13,26 +13,12 @@ from models.settings import Settings
 from pipeline.cli import main
 from pipeline.errors import ConfigError, ExitCode
 from pipeline.operations.store import Store
-from tests.support.web import seed_record
+from tests.support.web import csrf_of, seed_record
 from web.app import check_bind, create_app
 
 SHA = "a" * 64
 TOKEN = "s3cret-" + "x" * 32
 LOCAL = "http://127.0.0.1"
-
-
-def csrf_of(client: TestClient, path: str = "/") -> str:
-    """The CSRF token the page at `path` puts in its forms (bound to the client's session)."""
-    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
-    assert found, f"no CSRF token on {path}"
-    return found.group(1)
-
-
-@pytest.fixture
-def client(web_settings: Settings, store: Store) -> TestClient:
-    c = TestClient(create_app(web_settings), base_url=LOCAL)
-    c.get("/")  # starts the session
-    return c
 
 
 def test_script_in_a_report_renders_as_text(client: TestClient, store: Store) -> None:

@@ -30,21 +30,14 @@ from models.record import (
     ReportRecord,
     Source,
 )
-from models.settings import Settings
 from pipeline.cases.deadlines import next_court_day
 from pipeline.operations.store import Store
-from web.app import create_app
+from tests.support.web import csrf_of
 
 LOCAL = "http://127.0.0.1"
 CASE = "ADJ7310078"
 PTP = "1" * 64
 QME = "2" * 64
-
-
-def _csrf(client: TestClient, path: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
-    assert found, f"no CSRF token on {path}"
-    return found.group(1)
 
 
 def seed_report(
@@ -94,13 +87,6 @@ def seed_report(
 
 
 @pytest.fixture
-def client(web_settings: Settings, store: Store) -> TestClient:
-    c = TestClient(create_app(web_settings), base_url=LOCAL)
-    c.get("/")
-    return c
-
-
-@pytest.fixture
 def two_reports(store: Store) -> None:
     # Seeded out of exam order: the QME examined later than the PTP, and rates the spine higher.
     seed_report(
@@ -146,7 +132,7 @@ def test_received_date_edit_needs_the_csrf_token(client: TestClient, two_reports
     day = (date.today() - timedelta(days=3)).isoformat()
     refused = client.post(f"/case/{CASE}/received", data={"sha256": PTP, "received": day})
     assert refused.status_code == 403
-    csrf = _csrf(client, f"/case/{CASE}")
+    csrf = csrf_of(client, f"/case/{CASE}")
     client.post("/reviewer", data={"csrf": csrf, "name": "Pat"})
     ok = client.post(
         f"/case/{CASE}/received", data={"csrf": csrf, "sha256": PTP, "received": day}, follow_redirects=False
@@ -161,7 +147,7 @@ def test_received_date_edit_needs_the_csrf_token(client: TestClient, two_reports
     "value", ["", "yesterday", "2024-13-01", "20240101", (date.today() + timedelta(days=3)).isoformat()]
 )
 def test_a_bad_received_date_is_refused(client: TestClient, two_reports: None, value: str) -> None:
-    csrf = _csrf(client, f"/case/{CASE}")
+    csrf = csrf_of(client, f"/case/{CASE}")
     r = client.post(f"/case/{CASE}/received", data={"csrf": csrf, "sha256": PTP, "received": value})
     assert r.status_code == 400
     assert "date" in r.text or "future" in r.text
@@ -170,7 +156,7 @@ def test_a_bad_received_date_is_refused(client: TestClient, two_reports: None, v
 def test_received_date_of_a_document_outside_the_case_is_refused(
     client: TestClient, two_reports: None
 ) -> None:
-    csrf = _csrf(client, f"/case/{CASE}")
+    csrf = csrf_of(client, f"/case/{CASE}")
     r = client.post(
         f"/case/{CASE}/received", data={"csrf": csrf, "sha256": "9" * 64, "received": "2024-01-01"}
     )
@@ -179,7 +165,7 @@ def test_received_date_of_a_document_outside_the_case_is_refused(
 
 def test_unrepresented_gives_thirty_days_not_twenty(client: TestClient, two_reports: None) -> None:
     received = date.today() - timedelta(days=2)
-    csrf = _csrf(client, f"/case/{CASE}")
+    csrf = csrf_of(client, f"/case/{CASE}")
     client.post(
         f"/case/{CASE}/received", data={"csrf": csrf, "sha256": PTP, "received": received.isoformat()}
     )
@@ -207,7 +193,7 @@ def test_unrepresented_gives_thirty_days_not_twenty(client: TestClient, two_repo
 
 def test_dashboard_lists_deadlines_in_the_next_two_weeks(client: TestClient, two_reports: None) -> None:
     received = date.today() - timedelta(days=10)  # 20 days from receipt: due in 10 days
-    csrf = _csrf(client, f"/case/{CASE}")
+    csrf = csrf_of(client, f"/case/{CASE}")
     client.post(
         f"/case/{CASE}/received", data={"csrf": csrf, "sha256": PTP, "received": received.isoformat()}
     )
@@ -234,7 +220,7 @@ def test_deadlines_ics_is_a_calendar(client: TestClient, two_reports: None) -> N
 def test_unknown_case_is_404(client: TestClient, two_reports: None) -> None:
     assert client.get("/case/ADJ0000000").status_code == 404
     assert client.get("/case/" + quote("../../etc/passwd", safe="")).status_code == 404
-    csrf = _csrf(client, "/")
+    csrf = csrf_of(client, "/")
     assert (
         client.post("/case/ADJ0000000/represented", data={"csrf": csrf, "represented": "no"}).status_code
         == 404
@@ -253,7 +239,7 @@ def test_a_hostile_applicant_name_renders_as_text(client: TestClient, store: Sto
 
 
 def test_every_case_page_form_carries_the_csrf_token(client: TestClient, two_reports: None) -> None:
-    token = _csrf(client, "/")
+    token = csrf_of(client, "/")
     forms = re.findall(r'<form method="post"(.*?)</form>', client.get(f"/case/{CASE}").text, re.S)
     assert len(forms) >= 3
     for form in forms:
@@ -261,7 +247,7 @@ def test_every_case_page_form_carries_the_csrf_token(client: TestClient, two_rep
 
 
 def test_a_case_form_from_another_site_is_refused(client: TestClient, two_reports: None) -> None:
-    csrf = _csrf(client, f"/case/{CASE}")
+    csrf = csrf_of(client, f"/case/{CASE}")
     r = client.post(
         f"/case/{CASE}/represented",
         data={"csrf": csrf, "represented": "no"},
@@ -393,7 +379,7 @@ def test_with_three_doctors_only_the_one_apart_is_marked_until_a_controlling_rep
     assert combined and re.findall(r'<td class="([^"]*)">', combined.group(1)) == ["", "disagree", ""]
     assert 'data-field="combined_wpi"' in html  # 9 against 12 is a disagreement
 
-    csrf = _csrf(client, f"/case/{CASE}")
+    csrf = csrf_of(client, f"/case/{CASE}")
     r = client.post(f"/case/{CASE}/controlling", data={"csrf": csrf, "sha256": QME}, follow_redirects=False)
     assert r.status_code == 303
     assert store.controlling_report(CASE) == QME
@@ -411,7 +397,7 @@ def test_the_controlling_report_form_needs_the_csrf_token_and_a_report_of_this_c
 ) -> None:
     r = client.post(f"/case/{CASE}/controlling", data={"csrf": "forged", "sha256": QME})
     assert r.status_code == 403
-    csrf = _csrf(client, f"/case/{CASE}")
+    csrf = csrf_of(client, f"/case/{CASE}")
     r = client.post(f"/case/{CASE}/controlling", data={"csrf": csrf, "sha256": "9" * 64})
     assert r.status_code == 400 and "not part of this case" in r.text
     assert store.controlling_report(CASE) is None

@@ -33,6 +33,7 @@ from models.settings import Settings
 from pipeline.operations.home import Home
 from pipeline.operations.queue_index import name_sort_key, search_terms
 from pipeline.operations.store import Store
+from tests.support.web import csrf_of
 from web.app import create_app
 from web.queue import PAGE_SIZE, next_in_view, parse_query
 
@@ -85,22 +86,9 @@ def _seed(
     return sha
 
 
-def _csrf(client: TestClient, path: str = "/") -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
-    assert found
-    return found.group(1)
-
-
 def _order(html: str) -> list[str]:
     """The sha256 of each queue row, top to bottom."""
     return re.findall(r'<tr data-sha="([0-9a-f]{64})">', html)
-
-
-@pytest.fixture
-def client(web_settings: Settings, store: Store) -> TestClient:
-    c = TestClient(create_app(web_settings), base_url=LOCAL)
-    c.get("/")
-    return c
 
 
 def test_search_terms_and_family_name_sort_keys() -> None:
@@ -170,7 +158,7 @@ def test_saved_views(client: TestClient, store: Store, web_settings: Settings) -
     assert _order(client.get("/?status=approved").text) == [approved]
     # Assigned to me: the reviewer's own records, once a name is given.
     assert _order(client.get("/?view=mine").text) == []
-    client.post("/reviewer", data={"csrf": _csrf(client), "name": "Pat Paralegal"})
+    client.post("/reviewer", data={"csrf": csrf_of(client), "name": "Pat Paralegal"})
     html = client.get("/?view=mine").text
     assert _order(html) == [older]
     assert "Assigned to me (1)" in html
@@ -217,7 +205,7 @@ def test_search_finds_the_uploaded_name_and_a_file_name(client: TestClient, stor
 
 def test_assign_ticked_records_to_me_to_a_name_and_to_nobody(client: TestClient, store: Store) -> None:
     a, b, c = (_seed(store, n) for n in (1, 2, 3))
-    csrf = _csrf(client)
+    csrf = csrf_of(client)
     refused = client.post("/assign", data={"csrf": csrf, "pick": [a, b], "to": "me"})
     assert refused.status_code == 400 and "Reviewing as" in refused.text  # no name given yet
     client.post("/reviewer", data={"csrf": csrf, "name": "Pat"})
@@ -321,7 +309,7 @@ def test_one_good_and_one_empty_file_both_show_a_result_and_the_good_one_is_queu
         ("files", ("AME 008 Abernathy.pdf", _pdf(tmp_path), "application/pdf")),
         ("files", ("empty.pdf", b"", "application/pdf")),
     ]
-    r = client.post("/upload", params={"csrf": _csrf(client)}, files=files)
+    r = client.post("/upload", params={"csrf": csrf_of(client)}, files=files)
     assert r.status_code == 200  # after the redirect to the queue, with the results on top
     results = r.text[
         r.text.index('id="upload-results"') : r.text.index("</ul>", r.text.index('id="upload-results"'))
@@ -351,7 +339,7 @@ def test_one_good_and_one_empty_file_both_show_a_result_and_the_good_one_is_queu
 
 
 def test_upload_answers_json_per_file_for_the_page_script(client: TestClient, web_settings: Settings) -> None:
-    token = _csrf(client)
+    token = csrf_of(client)
     files = [("files", ("notes.txt", b"hello, not a pdf", "text/plain"))]
     r = client.post("/upload", params={"csrf": token}, files=files, headers={"Accept": "application/json"})
     assert r.status_code == 400

@@ -6,17 +6,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from models.settings import Settings
 from pipeline.operations.store import Store
-from tests.web.test_cases import CASE, LOCAL, PTP, QME, _csrf, seed_report
-from web.app import create_app
-
-
-@pytest.fixture
-def client(web_settings: Settings, store: Store) -> TestClient:
-    c = TestClient(create_app(web_settings), base_url=LOCAL)
-    c.get("/")
-    return c
+from tests.support.web import csrf_of
+from tests.web.test_cases import CASE, PTP, QME, seed_report
 
 
 @pytest.fixture
@@ -41,7 +33,7 @@ def test_picking_an_occupation_rates_every_report_and_prices_the_disagreement(
 ) -> None:
     search = client.get(f"/case/{CASE}", params={"occupation": "warehouse worker"}).text
     assert 'value="360|WAREHOUSE WORKER"' in search
-    csrf = _csrf(client, f"/case/{CASE}")
+    csrf = csrf_of(client, f"/case/{CASE}")
     r = client.post(
         f"/case/{CASE}/rating-inputs",
         data={
@@ -69,7 +61,7 @@ def test_picking_an_occupation_rates_every_report_and_prices_the_disagreement(
 
 
 def test_rating_inputs_are_checked(client: TestClient, two_reports: None, store: Store) -> None:
-    csrf = _csrf(client, f"/case/{CASE}")
+    csrf = csrf_of(client, f"/case/{CASE}")
     for data, words in (
         ({"group": "999"}, "not an occupational group"),
         ({"group": "360", "title": "ASTRONAUT"}, "not a title of group 360"),

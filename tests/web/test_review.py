@@ -37,7 +37,7 @@ from models.record import (
 from models.settings import Settings
 from pipeline.operations.home import Home
 from pipeline.operations.store import Store
-from web.app import create_app
+from tests.support.web import csrf_of
 from web.records import apply_corrections, plain_message, row_key
 
 LOCAL = "http://127.0.0.1"
@@ -129,23 +129,10 @@ def archived_pdf(home: Path, text: list[str]) -> tuple[str, Path]:
 
 
 @pytest.fixture
-def client(web_settings: Settings, store: Store) -> TestClient:
-    c = TestClient(create_app(web_settings), base_url=LOCAL)
-    c.get("/")
-    return c
-
-
-@pytest.fixture
 def sha(store: Store) -> str:
     sha = "d" * 64
     seed(store, full_record(sha))
     return sha
-
-
-def csrf_of(client: TestClient, path: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
-    assert found
-    return found.group(1)
 
 
 def post_edit(client: TestClient, sha: str, version: int = 1, **data: str) -> Any:

@@ -31,7 +31,7 @@ from pipeline.cli import main
 from pipeline.errors import ConfigError, ExitCode
 from pipeline.operations.home import Home
 from pipeline.operations.store import Store
-from tests.support.web import free_port, seed_record
+from tests.support.web import csrf_of, free_port, seed_record
 from web.app import check_bind, create_app, server_config
 from web.render import MAX_RENDER_PIXELS
 from web.security import CSP, SESSION_COOKIE, SHARED_ACTOR, Access, hash_password
@@ -65,12 +65,6 @@ def serving(settings: Settings) -> Iterator[tuple[str, Any]]:
 def served(web_settings: Settings, store: Store) -> Iterator[tuple[str, Any]]:
     with serving(web_settings) as s:
         yield s
-
-
-def csrf_of(client: httpx.Client, path: str = "/") -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
-    assert found, f"no CSRF token on {path}"
-    return found.group(1)
 
 
 def version_of(client: httpx.Client, sha: str) -> str:
@@ -602,8 +596,8 @@ def test_accounts_sign_in_with_a_user_name_and_password(web_settings: Settings, 
     queue = c.get("/").text
     assert 'Signed in as <b id="signed-in-as">pat</b>' in queue
     assert 'action="/reviewer"' not in queue and "Accounts</a>" not in queue  # no typed name, not an admin
-    assert c.post("/reviewer", data={"csrf": csrf_of_tc(c), "name": "Mallory"}).status_code == 400
-    c.post(f"/doc/{SHA}/approve", data={"csrf": csrf_of_tc(c), "version": "1"})
+    assert c.post("/reviewer", data={"csrf": csrf_of(c), "name": "Mallory"}).status_code == 400
+    c.post(f"/doc/{SHA}/approve", data={"csrf": csrf_of(c), "version": "1"})
     assert [(e["action"], e["actor"]) for e in store.document_events(SHA)[1:]] == [("approved", "pat")]
     # HTTP Basic with the account's name and password works too (scripts).
     basic = base64.b64encode(f"ada:{ADA_PW}".encode()).decode()
@@ -616,12 +610,6 @@ def test_accounts_sign_in_with_a_user_name_and_password(web_settings: Settings, 
     stored = store.user("pat")
     assert stored is not None and stored["password_hash"].startswith("$argon2id$")
     assert PAT_PW not in stored["password_hash"]
-
-
-def csrf_of_tc(c: TestClient, path: str = "/") -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', c.get(path).text)
-    assert found, f"no CSRF token on {path}"
-    return found.group(1)
 
 
 def test_a_disabled_account_cannot_sign_in_and_its_sessions_end(web_settings: Settings, store: Store) -> None:
@@ -644,7 +632,7 @@ def test_only_an_admin_manages_accounts(web_settings: Settings, store: Store) ->
     c = accounts_app(web_settings, store)
     account_sign_in(c, "pat", PAT_PW)
     assert c.get("/users").status_code == 403
-    csrf = csrf_of_tc(c)
+    csrf = csrf_of(c)
     new = {"name": "sam", "role": "admin", "password": "sam's long passphrase"}
     assert c.post("/users", data={**new, "csrf": csrf}).status_code == 403
     assert c.post("/users/ada", data={"csrf": csrf, "action": "disable"}).status_code == 403
@@ -655,7 +643,7 @@ def test_only_an_admin_manages_accounts(web_settings: Settings, store: Store) ->
     page = admin.get("/")
     assert 'id="accounts-link"' in page.text
     assert "pat" in admin.get("/users").text
-    csrf = csrf_of_tc(admin, "/users")
+    csrf = csrf_of(admin, "/users")
     assert admin.post("/users", data={**new, "csrf": "x" * 43}).status_code == 403  # CSRF still checked
     assert admin.post("/users", data={**new, "csrf": csrf, "password": "short"}).status_code == 400
     assert admin.post("/users", data={**new, "csrf": csrf, "role": "root"}).status_code == 400
@@ -699,12 +687,12 @@ def test_without_accounts_the_name_is_asked_once_and_kept_across_restarts(
     assert 'id="ask-name"' in first.text and 'value="reviewer"' not in first.text
     cookie = next(h for h in first.headers.get_list("set-cookie") if h.startswith(f"{SESSION_COOKIE}="))
     assert f"max-age={int(web_settings.review_local_session_s)}" in cookie.lower()
-    c.post("/reviewer", data={"csrf": csrf_of_tc(c), "name": "Pat Paralegal"})
+    c.post("/reviewer", data={"csrf": csrf_of(c), "name": "Pat Paralegal"})
     restarted = TestClient(create_app(web_settings), base_url="http://127.0.0.1")
     restarted.cookies.set(SESSION_COOKIE, c.cookies[SESSION_COOKIE])
     page = restarted.get("/").text
     assert '<b id="reviewing-as">Pat Paralegal</b>' in page and 'id="ask-name"' not in page
-    restarted.post(f"/doc/{SHA}/approve", data={"csrf": csrf_of_tc(restarted), "version": "1"})
+    restarted.post(f"/doc/{SHA}/approve", data={"csrf": csrf_of(restarted), "version": "1"})
     assert store.document_events(SHA)[-1]["actor"] == "Pat Paralegal"
     # Once accounts exist the typed name no longer counts: sign in.
     store.add_user("pat", hash_password(PAT_PW), "reviewer")
@@ -826,7 +814,7 @@ def test_a_settings_password_session_ends_when_that_password_changes(
 ) -> None:
     settings = web_settings.model_copy(update={"review_users": {"pat": PAT, "sam": SAM}})
     c = TestClient(create_app(settings), base_url="http://127.0.0.1")
-    csrf = csrf_of_tc(c, "/login")
+    csrf = csrf_of(c, "/login")
     assert c.post("/login", data={"csrf": csrf, "user": "pat", "password": PAT}).status_code == 200
     cookie = c.cookies[SESSION_COOKIE]
     for update, kept in ((settings, True), ({"review_users": {"pat": "q" * 40, "sam": SAM}}, False)):

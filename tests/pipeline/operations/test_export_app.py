@@ -9,7 +9,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from models.record import (
@@ -31,7 +30,7 @@ from models.settings import Settings
 from pipeline.cli import main
 from pipeline.operations.export import CSV_COLUMNS
 from pipeline.operations.store import Store
-from web.app import create_app
+from tests.support.web import csrf_of
 
 LOCAL = "http://127.0.0.1"
 SHA = "a" * 64
@@ -73,19 +72,6 @@ def _seed(store: Store, sha: str, *, approve: bool = True) -> None:
         store.set_review_status(stored.id, "approved", "Pat Reviewer", "approved", None)
 
 
-@pytest.fixture
-def client(web_settings: Settings, store: Store) -> TestClient:
-    c = TestClient(create_app(web_settings), base_url=LOCAL)
-    c.get("/")
-    return c
-
-
-def _csrf(client: TestClient) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', client.get("/export").text)
-    assert found, "no CSRF token on the export page"
-    return found.group(1)
-
-
 def test_the_export_button_downloads_a_csv_with_every_field_as_a_spreadsheet_expects(
     client: TestClient, store: Store
 ) -> None:
@@ -95,7 +81,7 @@ def test_the_export_button_downloads_a_csv_with_every_field_as_a_spreadsheet_exp
     assert "qme-aaaa.pdf" in page and "qme-bbbb.pdf" not in page  # only approved records wait
     assert 'id="export-csv"' in page
 
-    r = client.post("/export", data={"csrf": _csrf(client), "format": "csv"})
+    r = client.post("/export", data={"csrf": csrf_of(client, "/export"), "format": "csv"})
     assert r.status_code == 200
     assert r.headers["content-disposition"].startswith('attachment; filename="export-')
     assert r.headers["content-type"].startswith("text/csv")
@@ -122,7 +108,7 @@ def test_the_export_button_downloads_a_csv_with_every_field_as_a_spreadsheet_exp
     page = client.get("/export").text
     assert "Every approved record has been exported" in page
     assert re.search(r'href="/export/files/(export-[^"]+\.csv)"', page)
-    again = client.post("/export", data={"csrf": _csrf(client), "format": "csv"})
+    again = client.post("/export", data={"csrf": csrf_of(client, "/export"), "format": "csv"})
     assert again.status_code == 200 and "Nothing to export" in again.text
 
 
@@ -130,7 +116,7 @@ def test_the_jsonl_download_is_the_file_the_command_line_writes(
     client: TestClient, store: Store, web_settings: Settings
 ) -> None:
     _seed(store, SHA)
-    r = client.post("/export", data={"csrf": _csrf(client), "format": "jsonl"})
+    r = client.post("/export", data={"csrf": csrf_of(client, "/export"), "format": "jsonl"})
     assert r.status_code == 200
     name = re.search(r'filename="([^"]+)"', r.headers["content-disposition"])
     assert name
@@ -164,4 +150,6 @@ def test_the_export_post_needs_the_csrf_token_and_marks_nothing_without_it(
     r = client.post("/export", data={"csrf": "forged", "format": "csv"})
     assert r.status_code == 403
     assert not any(d["exported"] for d in store.documents_overview())
-    assert client.post("/export", data={"csrf": _csrf(client), "format": "xls"}).status_code == 400
+    assert (
+        client.post("/export", data={"csrf": csrf_of(client, "/export"), "format": "xls"}).status_code == 400
+    )
